@@ -1,0 +1,334 @@
+//! Turns one input's matches into findings: which classes hold, which is the root cause, which are its symptoms, and which are open candidates.
+//!
+//! Pure data in, data out: no I/O. The rules (strong, weak, context and veto
+//! patterns; `[[rule]]` conditions; `explains`) come from the signature files;
+//! this module only applies them. See `docs/DESIGN.md` for the reasoning.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::context::{JobContext, Tri};
+use crate::scan::{Evidence, ScanResult};
+use crate::signature::{Kind, Severity, Signature, SignatureSet, Strength};
+
+/// Evidence lines shown per finding.
+pub const MAX_FINDING_EVIDENCE: usize = 8;
+
+/// What a finding is in this log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// A root cause to fix.
+    Cause,
+    /// One of several classes that could explain the evidence; the log does not say which.
+    Candidate,
+    /// Explained by a cause.
+    Symptom,
+    /// Not a failure by itself.
+    Advice,
+}
+
+impl Role {
+    /// The lowercase name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Cause => "cause",
+            Role::Candidate => "candidate",
+            Role::Symptom => "symptom",
+            Role::Advice => "advice",
+        }
+    }
+}
+
+/// One class found in one input.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The catalog id.
+    pub id: String,
+    /// One line.
+    pub title: String,
+    /// The catalog's kind.
+    pub kind: Kind,
+    /// The catalog's severity.
+    pub severity: Severity,
+    /// What it is in this log.
+    pub role: Role,
+    /// The cause that explains it, for symptoms.
+    pub explained_by: Option<String>,
+    /// Findings this one explains.
+    pub explains: Vec<String>,
+    /// Line of the first evidence in the input itself.
+    pub first_line: u64,
+    /// Matching lines.
+    pub count: u64,
+    /// The first evidence lines, in line order.
+    pub evidence: Vec<Evidence>,
+    /// Why it happens.
+    pub summary: String,
+    /// The fix for this job, placeholders filled in.
+    pub fix: String,
+    /// The check that tells this candidate apart (candidates only).
+    pub question: Option<String>,
+    /// Documentation links.
+    pub docs: Vec<String>,
+}
+
+enum Status {
+    Found,
+    Candidate,
+}
+
+/// Classifies one input's scan result.
+pub fn classify(set: &SignatureSet, result: &ScanResult) -> Vec<Finding> {
+    let ctx = &result.context;
+    let mut findings = Vec::new();
+    for (si, sig) in set.iter().enumerate() {
+        let hits: Vec<_> = result.hits.iter().filter(|h| h.sig == si).collect();
+        if hits.is_empty() {
+            continue;
+        }
+        let matched: BTreeSet<usize> = hits.iter().map(|h| h.pat).collect();
+        let has = |s: Strength| matched.iter().any(|&p| sig.patterns[p].strength == s);
+        if has(Strength::Veto) {
+            continue;
+        }
+        let status = if has(Strength::Strong) {
+            Status::Found
+        } else if has(Strength::Weak) {
+            match rules_verdict(sig, &matched, ctx) {
+                Tri::True => Status::Found,
+                Tri::Unknown => Status::Candidate,
+                Tri::False => continue,
+            }
+        } else {
+            continue;
+        };
+        let mut evidence: Vec<Evidence> = hits
+            .iter()
+            .filter(|h| matches!(sig.patterns[h.pat].strength, Strength::Strong | Strength::Weak))
+            .flat_map(|h| h.evidence.iter().cloned())
+            .collect();
+        let count = hits
+            .iter()
+            .filter(|h| matches!(sig.patterns[h.pat].strength, Strength::Strong | Strength::Weak))
+            .map(|h| h.count)
+            .sum();
+        // Evidence from a merged service log sorts after the log's own lines.
+        evidence.sort_by_key(|e| (e.origin.is_some(), e.line));
+        evidence.dedup_by(|a, b| a.line == b.line && a.origin == b.origin);
+        evidence.truncate(MAX_FINDING_EVIDENCE);
+        let first_line = evidence.first().map_or(0, |e| e.line);
+        let role = match (status, sig.kind) {
+            (Status::Candidate, _) => Role::Candidate,
+            (Status::Found, Kind::Advice) => Role::Advice,
+            (Status::Found, Kind::Symptom) => Role::Symptom,
+            (Status::Found, _) => Role::Cause,
+        };
+        findings.push(Finding {
+            id: sig.id.clone(),
+            title: sig.title.clone(),
+            kind: sig.kind,
+            severity: sig.severity,
+            role,
+            explained_by: None,
+            explains: Vec::new(),
+            first_line,
+            count,
+            fix: render_fix(sig, &evidence, ctx),
+            evidence,
+            summary: sig.summary.clone(),
+            question: None,
+            docs: sig.docs.clone(),
+        });
+    }
+    explain(set, &mut findings);
+    prune_candidates(&mut findings);
+    for f in findings.iter_mut().filter(|f| f.role == Role::Candidate) {
+        f.question = set.by_id(&f.id).and_then(|s| s.question.clone());
+    }
+    order(set, &mut findings);
+    findings
+}
+
+/// Whether weak evidence becomes a finding: any rule true wins, then any rule
+/// the log cannot decide; with no rules at all, weak evidence is a candidate.
+fn rules_verdict(sig: &Signature, matched: &BTreeSet<usize>, ctx: &JobContext) -> Tri {
+    if sig.rules.is_empty() {
+        return Tri::Unknown;
+    }
+    let mut best = Tri::False;
+    for rule in &sig.rules {
+        let lines_ok = rule.all_of.iter().all(|p| matched.contains(p))
+            && !rule.none_of.iter().any(|p| matched.contains(p));
+        let v = if lines_ok { ctx.eval(&rule.context) } else { Tri::False };
+        match v {
+            Tri::True => return Tri::True,
+            Tri::Unknown => best = Tri::Unknown,
+            Tri::False => {}
+        }
+    }
+    best
+}
+
+/// Marks findings explained by a cause as its symptoms, following chains to
+/// the root. Causes are visited most important first, so when two classes
+/// claim to explain each other the stronger one wins.
+fn explain(set: &SignatureSet, findings: &mut [Finding]) {
+    let priority = |f: &Finding| {
+        let rank = set.by_id(&f.id).map_or(0, |s| s.rank);
+        (std::cmp::Reverse(f.severity), std::cmp::Reverse(rank), f.first_line)
+    };
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by_key(|&i| priority(&findings[i]));
+    loop {
+        let mut changed = false;
+        for &i in &order {
+            if !matches!(findings[i].role, Role::Cause | Role::Symptom) {
+                continue;
+            }
+            let root = findings[i].explained_by.clone().unwrap_or_else(|| findings[i].id.clone());
+            let Some(sig) = set.by_id(&findings[i].id) else { continue };
+            for target in &sig.explains {
+                let Some(j) = findings.iter().position(|f| &f.id == target) else { continue };
+                if j == i || findings[j].id == root {
+                    continue;
+                }
+                if matches!(findings[j].role, Role::Cause | Role::Candidate) {
+                    findings[j].role = Role::Symptom;
+                    findings[j].explained_by = Some(root.clone());
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Candidates that a cause explains were never in doubt.
+    let ids: Vec<(String, Option<String>)> =
+        findings.iter().map(|f| (f.id.clone(), f.explained_by.clone())).collect();
+    for f in findings.iter_mut() {
+        f.explains = ids
+            .iter()
+            .filter(|(_, by)| by.as_deref() == Some(f.id.as_str()))
+            .map(|(id, _)| id.clone())
+            .collect();
+    }
+}
+
+/// A candidate whose evidence lines a cause (or its symptoms) already account
+/// for is no longer open: the ambiguity is resolved by that cause.
+fn prune_candidates(findings: &mut Vec<Finding>) {
+    let explained: BTreeSet<(Option<&str>, u64)> = findings
+        .iter()
+        .filter(|f| matches!(f.role, Role::Cause | Role::Symptom))
+        .flat_map(|f| f.evidence.iter().map(|e| (e.origin.as_deref(), e.line)))
+        .collect();
+    let keep: Vec<bool> = findings
+        .iter()
+        .map(|f| {
+            f.role != Role::Candidate
+                || !f.evidence.iter().any(|e| explained.contains(&(e.origin.as_deref(), e.line)))
+        })
+        .collect();
+    let mut it = keep.iter();
+    findings.retain(|_| *it.next().unwrap_or(&true));
+}
+
+/// Most likely root cause first: causes (by severity, how much they explain,
+/// rank, line), then candidates (by rank), then symptoms, then advice.
+fn order(set: &SignatureSet, findings: &mut [Finding]) {
+    let rank = |f: &Finding| set.by_id(&f.id).map_or(0, |s| s.rank);
+    findings.sort_by(|a, b| {
+        a.role
+            .cmp(&b.role)
+            .then(b.severity.cmp(&a.severity))
+            .then(b.explains.len().cmp(&a.explains.len()))
+            .then(rank(b).cmp(&rank(a)))
+            .then(a.first_line.cmp(&b.first_line))
+            .then(a.id.cmp(&b.id))
+    });
+}
+
+/// Fills `{name}` and `{name|default}` from the evidence captures and the job context.
+fn render_fix(sig: &Signature, evidence: &[Evidence], ctx: &JobContext) -> String {
+    let template = sig.fix_for(ctx.executor.as_deref());
+    let lookup = |name: &str| -> Option<String> {
+        for e in evidence {
+            if let Some((_, v)) = e.captures.iter().find(|(k, _)| k == name) {
+                return Some(v.clone());
+            }
+        }
+        match name {
+            "service" => ctx.dind_service().map(str::to_string),
+            "image" => ctx.image.clone(),
+            "executor" => ctx.executor.clone(),
+            "runner_version" => ctx.runner_version.clone(),
+            _ => None,
+        }
+    };
+    render(template, lookup)
+}
+
+/// The placeholder syntax: `{` name (`[a-z_][a-z0-9_]*`) optional `|default` `}`.
+/// Anything else, such as YAML or TOML braces, is left alone.
+pub(crate) fn render(template: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let name_len = after
+            .bytes()
+            .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+            .count();
+        let starts_ok = after.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b == b'_');
+        let close = after.find('}');
+        let valid = starts_ok
+            && close.is_some_and(|c| {
+                c == name_len || (after.as_bytes()[name_len] == b'|' && !after[..c].contains('\n'))
+            });
+        match (valid, close) {
+            (true, Some(c)) => {
+                let name = &after[..name_len];
+                let default = after[name_len..c].strip_prefix('|');
+                match lookup(name) {
+                    Some(v) => out.push_str(&v),
+                    None => out.push_str(default.unwrap_or(&format!("<{name}>"))),
+                }
+                rest = &after[c + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders() {
+        let look = |n: &str| match n {
+            "host" => Some("docker".to_string()),
+            _ => None,
+        };
+        let cases = [
+            ("DOCKER_HOST: tcp://{host}:2376", "DOCKER_HOST: tcp://docker:2376"),
+            ("image: {service|docker:24.0.5-dind}", "image: docker:24.0.5-dind"),
+            ("{unknown}", "<unknown>"),
+            ("fix_by_executor = { kubernetes = 1 }", "fix_by_executor = { kubernetes = 1 }"),
+            ("a {b c} {", "a {b c} {"),
+            ("{Host}", "{Host}"),
+        ];
+        for (t, want) in cases {
+            assert_eq!(render(t, look), want, "{t}");
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! The command line as clap sees it: raw flags only; `main.rs` resolves them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Explains why a GitLab CI job that builds Docker images failed.
+#[derive(Debug, Parser)]
+#[command(
+    name = "dindlog",
+    version,
+    about,
+    args_conflicts_with_subcommands = true,
+    max_term_width = 100,
+    after_help = "Without a subcommand, dindlog scans: `dindlog job.log` is `dindlog scan job.log`.\n\n\
+Exit status: 0 no finding at or above --fail-on, 1 findings, 2 an error (unreadable input, bad signature file)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan job logs (the default).
+    Scan(ScanArgs),
+    /// Print everything known about one failure class.
+    Explain {
+        /// The class id, e.g. dind-not-privileged.
+        id: String,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// List the failure classes, or test signature files.
+    Signatures {
+        #[command(subcommand)]
+        action: Option<SignaturesAction>,
+        /// Output format for the list.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+}
+
+/// `dindlog signatures ...`.
+#[derive(Debug, Subcommand)]
+pub enum SignaturesAction {
+    /// Run every example line of every signature (built-in plus DIR) like a test suite.
+    Test {
+        /// A directory of your own signature files.
+        dir: Option<PathBuf>,
+    },
+}
+
+/// Options shared by every subcommand.
+#[derive(Debug, Args, Clone)]
+pub struct CommonArgs {
+    /// Add or override failure classes from *.toml files in DIR.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub signatures: Option<PathBuf>,
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", global = true)]
+    pub color: ColorChoice,
+}
+
+/// `dindlog [scan]` options.
+#[derive(Debug, Args, Clone)]
+pub struct ScanArgs {
+    /// Job logs to read; `-` or nothing reads standard input.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// A service container log (`docker logs` of dind) to read together with the job log.
+    #[arg(short = 's', long = "service-log", value_name = "FILE")]
+    pub service_logs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit 1 when a finding reaches this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    /// Threads for scanning several inputs (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Read buffer size in bytes (for testing chunk boundaries).
+    #[arg(long, hide = true, default_value_t = dindlog::reader::DEFAULT_CAPACITY)]
+    pub buffer_size: usize,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Output formats of `scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For a person at a terminal.
+    Human,
+    /// One JSON document.
+    Json,
+    /// JSON Lines: events as each input is classified.
+    Jsonl,
+}
+
+/// Output formats of `signatures`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// A table.
+    Table,
+    /// JSON.
+    Json,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When standard output is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Any finding.
+    Info,
+    /// Never exit 1 because of findings.
+    Never,
+}

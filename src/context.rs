@@ -1,0 +1,372 @@
+//! What a log says about the job itself: runner version, executor, image, services, outcome.
+//!
+//! These facts decide between classes that share evidence (the catalog's
+//! "one line can mean different things"). Every fact comes from a runner line
+//! found through the same prefilter as the signatures, so reading them costs
+//! nothing on lines that do not carry them.
+
+use std::sync::LazyLock;
+
+use regex::bytes::Regex;
+use serde::Serialize;
+
+use crate::signature::{ContextCondition, Version};
+
+/// Three-valued truth: what a log can tell about a condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tri {
+    /// The log shows it holds.
+    True,
+    /// The log shows it does not.
+    False,
+    /// The log does not say.
+    Unknown,
+}
+
+impl Tri {
+    fn from_bool(b: bool) -> Tri {
+        if b {
+            Tri::True
+        } else {
+            Tri::False
+        }
+    }
+
+    /// Kleene conjunction: false wins, then unknown.
+    pub fn and(self, other: Tri) -> Tri {
+        match (self, other) {
+            (Tri::False, _) | (_, Tri::False) => Tri::False,
+            (Tri::Unknown, _) | (_, Tri::Unknown) => Tri::Unknown,
+            _ => Tri::True,
+        }
+    }
+}
+
+/// Facts about the job, gathered while scanning.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct JobContext {
+    /// The runner's preamble (`Running with gitlab-runner ...`) was seen.
+    pub preamble: bool,
+    /// The runner version as printed (`17.3.1`).
+    pub runner_version: Option<String>,
+    /// The executor from `Preparing the "docker" executor`.
+    pub executor: Option<String>,
+    /// The job image.
+    pub image: Option<String>,
+    /// Services started, in order (`docker:24.0.5-dind`).
+    pub services: Vec<String>,
+    /// Non-default feature flags from the preamble.
+    pub feature_flags: Vec<String>,
+    /// The log carries `FF_TIMESTAMPS` headers.
+    pub timestamps: bool,
+    /// Number of service-container log lines captured.
+    pub service_log_lines: u64,
+    /// The runner's truncation notice was seen.
+    pub truncated: bool,
+    /// `Job failed`, `Job succeeded`, or nothing.
+    pub outcome: Option<Outcome>,
+}
+
+/// How the job ended, per the runner's last line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// `Job succeeded`.
+    Succeeded,
+    /// `ERROR: Job failed...`.
+    Failed,
+}
+
+/// A runner line that carries a fact, found by its literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Probe {
+    Runner,
+    Executor,
+    ExecutorImage,
+    Service,
+    FeatureFlags,
+    Truncated,
+    Failed,
+    Succeeded,
+}
+
+/// `(literal, probe)`: the literals join the signatures' in one automaton.
+pub(crate) const PROBES: &[(&str, Probe)] = &[
+    ("Running with gitlab-runner", Probe::Runner),
+    ("Preparing the \"", Probe::Executor),
+    (" executor with image ", Probe::ExecutorImage),
+    ("Starting service ", Probe::Service),
+    ("feature flags: ", Probe::FeatureFlags),
+    ("Job's log exceeded limit of", Probe::Truncated),
+    ("Job failed", Probe::Failed),
+    ("Job succeeded", Probe::Succeeded),
+];
+
+struct ProbeRegexes {
+    runner: Regex,
+    executor: Regex,
+    executor_image: Regex,
+    service: Regex,
+    feature_flags: Regex,
+    failed: Regex,
+}
+
+static RE: LazyLock<ProbeRegexes> = LazyLock::new(|| {
+    // These are fixed strings reviewed in tests; failing to compile is a bug.
+    let re = |s: &str| Regex::new(s).expect("probe regex");
+    ProbeRegexes {
+        runner: re(r"^Running with gitlab-runner v?(\d[\w.~+-]*)"),
+        executor: re(r#"^Preparing the "([\w-]+)" executor"#),
+        executor_image: re(r"^Using (\w+) executor with image (\S+)"),
+        // Runner 17.1+ prints `name...`, older ones `name ...`.
+        service: re(r"^Starting service (\S+?)\s?\.\.\."),
+        feature_flags: re(r"^\s*feature flags: (.*)$"),
+        failed: re(r"^(?:ERROR: )?Job failed"),
+    }
+});
+
+impl JobContext {
+    /// Updates the context from a decoded runner line that contains a probe literal.
+    pub(crate) fn observe(&mut self, probe: Probe, text: &[u8]) {
+        let text = trim_start(text);
+        let cap1 =
+            |re: &Regex| re.captures(text).and_then(|c| c.get(1)).map(|m| lossy(m.as_bytes()));
+        match probe {
+            Probe::Runner => {
+                if let Some(v) = cap1(&RE.runner) {
+                    self.preamble = true;
+                    self.runner_version = Some(v);
+                }
+            }
+            Probe::Executor => {
+                if let Some(e) = cap1(&RE.executor) {
+                    self.executor = Some(e);
+                }
+            }
+            Probe::ExecutorImage => {
+                if let Some(c) = RE.executor_image.captures(text) {
+                    let exec = lossy(&c[1]).to_ascii_lowercase();
+                    self.executor.get_or_insert(exec);
+                    self.image = Some(lossy(&c[2]));
+                }
+            }
+            Probe::Service => {
+                if let Some(s) = cap1(&RE.service) {
+                    if !self.services.contains(&s) {
+                        self.services.push(s);
+                    }
+                }
+            }
+            Probe::FeatureFlags => {
+                if let Some(list) = cap1(&RE.feature_flags) {
+                    self.feature_flags = list
+                        .split(',')
+                        .map(|f| f.trim().to_string())
+                        .filter(|f| !f.is_empty())
+                        .collect();
+                }
+            }
+            Probe::Truncated => self.truncated = true,
+            Probe::Failed => {
+                if RE.failed.is_match(text) {
+                    self.outcome = Some(Outcome::Failed);
+                }
+            }
+            Probe::Succeeded => {
+                if text.starts_with(b"Job succeeded") {
+                    self.outcome = Some(Outcome::Succeeded);
+                }
+            }
+        }
+    }
+
+    /// The parsed runner version.
+    pub fn version(&self) -> Option<Version> {
+        self.runner_version.as_deref().and_then(Version::parse)
+    }
+
+    /// The first dind service started, if any.
+    pub fn dind_service(&self) -> Option<&str> {
+        self.services.iter().map(String::as_str).find(|s| is_dind(s))
+    }
+
+    fn services_known(&self) -> bool {
+        // The Kubernetes executor does not print `Starting service`.
+        self.preamble && self.executor.as_deref() != Some("kubernetes")
+    }
+
+    fn has_dind_service(&self) -> Tri {
+        if self.dind_service().is_some() {
+            return Tri::True;
+        }
+        match self.executor.as_deref() {
+            Some("shell") => Tri::False,
+            _ if self.services_known() => Tri::False,
+            _ => Tri::Unknown,
+        }
+    }
+
+    fn has_registry_host_service(&self) -> Tri {
+        if self.services.iter().any(|s| is_dind(s) && has_registry_host(s)) {
+            Tri::True
+        } else if self.services_known() || self.executor.as_deref() == Some("shell") {
+            Tri::False
+        } else {
+            Tri::Unknown
+        }
+    }
+
+    /// Evaluates a rule's context conditions against what the log showed.
+    pub fn eval(&self, cond: &ContextCondition) -> Tri {
+        let mut t = Tri::True;
+        if let Some(want) = cond.preamble {
+            t = t.and(Tri::from_bool(self.preamble == want));
+        }
+        if let Some(want) = cond.dind_service {
+            t = t.and(match self.has_dind_service() {
+                Tri::Unknown => Tri::Unknown,
+                have => Tri::from_bool((have == Tri::True) == want),
+            });
+        }
+        if let Some(want) = cond.registry_host_service {
+            t = t.and(match self.has_registry_host_service() {
+                Tri::Unknown => Tri::Unknown,
+                have => Tri::from_bool((have == Tri::True) == want),
+            });
+        }
+        if let Some(want) = &cond.executor {
+            t = t.and(match &self.executor {
+                Some(e) => Tri::from_bool(e == want),
+                None => Tri::Unknown,
+            });
+        }
+        if let Some(before) = &cond.runner_before {
+            t = t.and(match self.version() {
+                Some(v) => Tri::from_bool(&v < before),
+                None => Tri::Unknown,
+            });
+        }
+        if let Some(want) = cond.service_log {
+            t = t.and(Tri::from_bool((self.service_log_lines > 0) == want));
+        }
+        t
+    }
+}
+
+/// `docker:24.0.5-dind`, `registry.example.com/mirror/docker:dind`, `docker:dind-rootless`.
+pub fn is_dind(image: &str) -> bool {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    let (_, tag) = last.split_once(':').unwrap_or((last, ""));
+    let tag = tag.split('@').next().unwrap_or(tag);
+    tag.contains("dind")
+}
+
+/// Whether an image reference starts with a registry host (`host.tld/...`,
+/// `host:5000/...`, `localhost/...`), which changes the service's hostname.
+pub fn has_registry_host(image: &str) -> bool {
+    match image.split_once('/') {
+        Some((first, _)) => first.contains('.') || first.contains(':') || first == "localhost",
+        None => false,
+    }
+}
+
+fn trim_start(text: &[u8]) -> &[u8] {
+    let n = text.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    &text[n..]
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(lines: &[(Probe, &str)]) -> JobContext {
+        let mut c = JobContext::default();
+        for (p, l) in lines {
+            c.observe(*p, l.as_bytes());
+        }
+        c
+    }
+
+    #[test]
+    fn reads_the_preamble() {
+        let c = ctx(&[
+            (Probe::Runner, "Running with gitlab-runner 17.3.1 (66269445)"),
+            (Probe::FeatureFlags, "  feature flags: FF_TIMESTAMPS:true, FF_NETWORK_PER_BUILD:true"),
+            (Probe::Executor, "Preparing the \"docker\" executor"),
+            (Probe::ExecutorImage, "Using Docker executor with image docker:24.0.5 ..."),
+            (Probe::Service, "Starting service docker:24.0.5-dind..."),
+            (Probe::Service, "Starting service postgres:15 ..."),
+            (Probe::Failed, "ERROR: Job failed: exit code 1"),
+        ]);
+        assert!(c.preamble);
+        assert_eq!(c.version(), Version::parse("17.3.1"));
+        assert_eq!(c.executor.as_deref(), Some("docker"));
+        assert_eq!(c.image.as_deref(), Some("docker:24.0.5"));
+        assert_eq!(c.services, vec!["docker:24.0.5-dind", "postgres:15"]);
+        assert_eq!(c.dind_service(), Some("docker:24.0.5-dind"));
+        assert_eq!(c.feature_flags, vec!["FF_TIMESTAMPS:true", "FF_NETWORK_PER_BUILD:true"]);
+        assert_eq!(c.outcome, Some(Outcome::Failed));
+    }
+
+    #[test]
+    fn probe_text_elsewhere_is_ignored() {
+        let c = ctx(&[
+            (Probe::Runner, "echo Running with gitlab-runner 1.0"),
+            (Probe::Service, "note: Starting service later"),
+            (Probe::Failed, "test_job_failed_path passed"),
+        ]);
+        assert!(!c.preamble);
+        assert!(c.services.is_empty());
+        assert_eq!(c.outcome, None);
+    }
+
+    #[test]
+    fn conditions_are_three_valued() {
+        let none = JobContext::default();
+        let with = |f: fn(&mut ContextCondition)| {
+            let mut c = ContextCondition::default();
+            f(&mut c);
+            c
+        };
+        let dind = with(|c| c.dind_service = Some(true));
+        let nodind = with(|c| c.dind_service = Some(false));
+        let k8s_old = with(|c| {
+            c.executor = Some("kubernetes".into());
+            c.runner_before = Version::parse("12.8");
+        });
+        assert_eq!(none.eval(&dind), Tri::Unknown);
+        assert_eq!(none.eval(&k8s_old), Tri::Unknown);
+
+        let docker = ctx(&[
+            (Probe::Runner, "Running with gitlab-runner 16.11.0 (abc)"),
+            (Probe::Executor, "Preparing the \"docker\" executor"),
+        ]);
+        assert_eq!(docker.eval(&dind), Tri::False);
+        assert_eq!(docker.eval(&nodind), Tri::True);
+        assert_eq!(docker.eval(&k8s_old), Tri::False);
+
+        let k8s = ctx(&[
+            (Probe::Runner, "Running with gitlab-runner 12.5.0 (abc)"),
+            (Probe::Executor, "Preparing the \"kubernetes\" executor"),
+        ]);
+        assert_eq!(k8s.eval(&k8s_old), Tri::True);
+        assert_eq!(k8s.eval(&dind), Tri::Unknown, "k8s does not list services");
+    }
+
+    #[test]
+    fn image_names() {
+        assert!(is_dind("docker:24.0.5-dind"));
+        assert!(is_dind("docker:dind"));
+        assert!(is_dind("registry.example.com:5000/mirror/docker:dind-rootless"));
+        assert!(!is_dind("docker:24.0.5"));
+        assert!(!is_dind("dind-helper/postgres:15"));
+        assert!(has_registry_host("registry.example.com/mirror/docker:24-dind"));
+        assert!(has_registry_host("localhost:5000/docker:dind"));
+        assert!(!has_registry_host("library/docker:dind"));
+        assert!(!has_registry_host("docker:dind"));
+    }
+}

@@ -1,0 +1,262 @@
+//! Turns one raw GitLab log line into the text a person sees: timestamp headers, section markers, ANSI and `\r` rewrites.
+//!
+//! The rules follow GitLab's own renderer (`ansi2json`): section markers are
+//! taken out before anything else (they contain a `\r` that must not wipe the
+//! line), a bare `\r` clears what came before it on the line, and every escape
+//! sequence is dropped (only colours would survive in GitLab, and we do not
+//! need them).
+
+use std::borrow::Cow;
+
+/// Length of an `FF_TIMESTAMPS` header: `2024-05-01T10:00:01.123456Z 01O `.
+pub const HEADER_LEN: usize = 32;
+
+/// A parsed `FF_TIMESTAMPS` line header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header {
+    /// Stream number: 0 runner, 1 job script, 15 service logs.
+    pub stream: u8,
+    /// `E` rather than `O`.
+    pub stderr: bool,
+    /// `+`: this physical line continues the previous one of the same stream.
+    pub continuation: bool,
+}
+
+impl Header {
+    /// The runner's own messages.
+    pub const RUNNER: u8 = 0;
+    /// `CI_DEBUG_SERVICES` service log capture.
+    pub const SERVICE: u8 = 15;
+}
+
+/// Parses the 32-byte timestamp header at the start of `line`, using the same
+/// byte positions GitLab checks, plus the digits GitLab's regex wants.
+pub fn parse_header(line: &[u8]) -> Option<Header> {
+    if line.len() < HEADER_LEN {
+        return None;
+    }
+    let h = &line[..HEADER_LEN];
+    let fixed = h[4] == b'-'
+        && h[7] == b'-'
+        && h[10] == b'T'
+        && h[13] == b':'
+        && h[16] == b':'
+        && h[19] == b'.'
+        && h[26] == b'Z'
+        && h[27] == b' ';
+    if !fixed {
+        return None;
+    }
+    let digits = [0..4, 5..7, 8..10, 11..13, 14..16, 17..19, 20..26];
+    if !digits.into_iter().all(|r| h[r].iter().all(u8::is_ascii_digit)) {
+        return None;
+    }
+    let hex = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
+    let stream = hex(h[28])? << 4 | hex(h[29])?;
+    let stderr = match h[30] {
+        b'O' => false,
+        b'E' => true,
+        _ => return None,
+    };
+    let continuation = match h[31] {
+        b' ' => false,
+        b'+' => true,
+        _ => return None,
+    };
+    Some(Header { stream, stderr, continuation })
+}
+
+/// A `section_start` or `section_end` marker found in a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionEvent {
+    /// `true` for `section_start`.
+    pub start: bool,
+    /// The section name as written (`step_script`, `prepare_executor`, ...).
+    pub name: String,
+}
+
+/// Whether a line needs [`decode`] at all: without ESC or `\r` it is shown as is
+/// (section markers always contain `\r`).
+pub fn needs_decoding(line: &[u8]) -> bool {
+    memchr::memchr2(0x1b, b'\r', line).is_some()
+}
+
+/// Decodes one logical line (without its header and line terminator) into the
+/// visible text, appending section markers to `events`.
+pub fn decode<'a>(line: &'a [u8], events: &mut Vec<SectionEvent>) -> Cow<'a, [u8]> {
+    if !needs_decoding(line) {
+        return Cow::Borrowed(line);
+    }
+    let mut out = Vec::with_capacity(line.len());
+    let mut i = 0;
+    while i < line.len() {
+        let b = line[i];
+        match b {
+            b's' => {
+                if let Some((event, len)) = parse_marker(&line[i..]) {
+                    events.push(event);
+                    i += len;
+                } else {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+            b'\r' => {
+                // A bare carriage return rewrites the line: only what follows it is visible.
+                out.clear();
+                i += 1;
+            }
+            0x1b => i = skip_escape(line, i),
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Returns the index just past the escape sequence starting at `line[i] == ESC`.
+fn skip_escape(line: &[u8], i: usize) -> usize {
+    let Some(&kind) = line.get(i + 1) else { return line.len() };
+    match kind {
+        b'[' => {
+            // CSI: parameter and intermediate bytes, then one final byte in @..~.
+            let mut j = i + 2;
+            while j < line.len() && (0x20..=0x3f).contains(&line[j]) {
+                j += 1;
+            }
+            if j < line.len() && (0x40..=0x7e).contains(&line[j]) {
+                j + 1
+            } else {
+                // Incomplete or malformed: GitLab stops rendering the line here.
+                j.min(line.len())
+            }
+        }
+        b']' | b'P' | b'X' | b'^' | b'_' => {
+            // OSC and other strings: up to BEL or ST (ESC \). These set window
+            // titles and hyperlinks, which must never leak through.
+            let mut j = i + 2;
+            while j < line.len() {
+                if line[j] == 0x07 {
+                    return j + 1;
+                }
+                if line[j] == 0x1b && line.get(j + 1) == Some(&b'\\') {
+                    return j + 2;
+                }
+                j += 1;
+            }
+            line.len()
+        }
+        _ => i + 2,
+    }
+}
+
+/// Parses `section_(start|end):<digits>:<name>[opts]\r\e[0K` at the start of `s`.
+fn parse_marker(s: &[u8]) -> Option<(SectionEvent, usize)> {
+    let (start, mut i) = if s.starts_with(b"section_start:") {
+        (true, 14)
+    } else if s.starts_with(b"section_end:") {
+        (false, 12)
+    } else {
+        return None;
+    };
+    let digits = s[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || s.get(i + digits) != Some(&b':') {
+        return None;
+    }
+    i += digits + 1;
+    let name_len = s[i..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        .count();
+    if name_len == 0 {
+        return None;
+    }
+    let name = String::from_utf8_lossy(&s[i..i + name_len]).into_owned();
+    i += name_len;
+    if s.get(i) == Some(&b'[') {
+        let close = memchr::memchr(b']', &s[i..])?;
+        i += close + 1;
+    }
+    if !s[i..].starts_with(b"\r\x1b[0K") {
+        return None;
+    }
+    Some((SectionEvent { start, name }, i + 5))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(line: &[u8]) -> (String, Vec<SectionEvent>) {
+        let mut ev = Vec::new();
+        let out = decode(line, &mut ev);
+        (String::from_utf8_lossy(&out).into_owned(), ev)
+    }
+
+    #[test]
+    fn decode_table() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"plain text", "plain text"),
+            (
+                b"\x1b[0KUsing docker image sha256:ab for docker:24.0.5 ...\x1b[0;m",
+                "Using docker image sha256:ab for docker:24.0.5 ...",
+            ),
+            (b"\x1b[32;1m$ docker build .\x1b[0;m", "$ docker build ."),
+            (b"Downloading 10%\rDownloading 100%", "Downloading 100%"),
+            (b"a\x1b]0;evil title\x07b", "ab"),
+            (b"a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\b", "alinkb"),
+            (b"cut \x1b[31", "cut "),
+            (b"lone esc \x1b", "lone esc "),
+            (b"\x1b(Bcharset", "charset"),
+            (b"Can\x1b[1mnot con\x1b[0mnect", "Cannot connect"),
+            (b"section_x not a marker", "section_x not a marker"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(dec(raw).0, *want, "raw {:?}", String::from_utf8_lossy(raw));
+        }
+    }
+
+    #[test]
+    fn section_markers_do_not_wipe_the_line() {
+        let raw = b"section_end:1717171712:prepare_executor\r\x1b[0Ksection_start:1717171712:prepare_script[collapsed=true]\r\x1b[0K\x1b[0K\x1b[36;1mPreparing environment\x1b[0;m\x1b[0;m";
+        let (text, ev) = dec(raw);
+        assert_eq!(text, "Preparing environment");
+        assert_eq!(
+            ev,
+            vec![
+                SectionEvent { start: false, name: "prepare_executor".into() },
+                SectionEvent { start: true, name: "prepare_script".into() },
+            ]
+        );
+    }
+
+    #[test]
+    fn marker_without_clear_is_text() {
+        let (text, ev) = dec(b"section_start:12:foo\rrest");
+        assert!(ev.is_empty());
+        assert_eq!(text, "rest");
+    }
+
+    #[test]
+    fn headers() {
+        let h = parse_header(b"2024-05-01T10:00:01.123456Z 0fO+rest").unwrap();
+        assert_eq!(h, Header { stream: 15, stderr: false, continuation: true });
+        let h = parse_header(b"2021-01-01T01:00:00.020010Z 01E section").unwrap();
+        assert_eq!(h, Header { stream: 1, stderr: true, continuation: false });
+        for bad in [
+            &b"2024-05-01T10:00:01.123456Z 0fX rest"[..],
+            b"2024-05-01T10:00:01.12345Z 0fO rest!",
+            b"2024-05-01 10:00:01.123456Z 0fO rest",
+            b"2024-05-01T10:00:01.123456Z 0gO rest",
+            b"short",
+        ] {
+            assert!(parse_header(bad).is_none(), "{}", String::from_utf8_lossy(bad));
+        }
+    }
+}

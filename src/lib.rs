@@ -1,0 +1,136 @@
+//! dindlog explains why a GitLab CI job that builds Docker images failed.
+//!
+//! It reads job logs (and the dind service's log), recognises each documented
+//! failure class, decides which finding is the root cause and which are its
+//! symptoms, and gives the fix with the evidence lines and documentation link.
+//!
+//! # Example
+//!
+//! ```
+//! use dindlog::{Analyzer, SignatureSet};
+//!
+//! let analyzer = Analyzer::new(SignatureSet::builtin().unwrap());
+//! let log = b"$ docker info\nCannot connect to the Docker daemon at tcp://docker:2375. Is the docker daemon running?\n";
+//! let report = analyzer.analyze_bytes("job.log", log);
+//! assert_eq!(report.root_cause().map(|f| f.id.as_str()), Some("daemon-tls-port"));
+//! ```
+//!
+//! The pipeline, one module each: [`reader`] (bounded chunks) → [`decode`]
+//! (timestamps, sections, ANSI, `\r`) → [`scan`] (prefilter and confirmation,
+//! with `track` and [`context`] for per-line and per-job facts) →
+//! [`classify`] (roles) → [`report`] (printers).
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod classify;
+pub mod context;
+pub mod decode;
+pub mod error;
+pub mod input;
+pub mod reader;
+pub mod report;
+pub mod scan;
+pub mod selftest;
+pub mod signature;
+mod track;
+
+use std::io::Read;
+use std::sync::Arc;
+
+pub use classify::{Finding, Role};
+pub use error::{LoadError, ScanError};
+pub use report::{FileReport, Summary};
+pub use scan::{ScanOptions, ScanResult, Scanner};
+pub use signature::{Severity, Signature, SignatureSet, Source};
+pub use track::LineInfo;
+
+/// Scans and classifies inputs with one compiled knowledge base.
+#[derive(Clone, Debug)]
+pub struct Analyzer {
+    scanner: Scanner,
+    capacity: usize,
+}
+
+impl Analyzer {
+    /// Compiles a signature set.
+    pub fn new(set: SignatureSet) -> Analyzer {
+        Analyzer { scanner: Scanner::new(set), capacity: reader::DEFAULT_CAPACITY }
+    }
+
+    /// Sets the read buffer size (tests use tiny ones to exercise chunk edges).
+    pub fn with_capacity(mut self, capacity: usize) -> Analyzer {
+        self.capacity = capacity;
+        self
+    }
+
+    /// The scanner behind this analyzer.
+    pub fn scanner(&self) -> &Scanner {
+        &self.scanner
+    }
+
+    /// The signature set.
+    pub fn signatures(&self) -> &SignatureSet {
+        self.scanner.signatures()
+    }
+
+    /// Scans one input. With `sniff`, an input that looks like a bare service
+    /// container log (`docker logs` of the dind container) is read as one.
+    pub fn scan<R: Read>(
+        &self,
+        name: &str,
+        rdr: R,
+        force_service: bool,
+        sniff: bool,
+    ) -> Result<(ScanResult, bool), ScanError> {
+        let mut opts = ScanOptions { capacity: self.capacity, ..ScanOptions::default() };
+        if force_service {
+            opts.force_source = Some(Source::Service);
+            opts.origin = Some(Arc::from(name));
+        }
+        let mut reader = reader::ChunkReader::new(rdr, self.capacity);
+        let is_service = force_service
+            || (sniff
+                && input::looks_like_service_log(
+                    reader.peek(input::SNIFF_LEN).map_err(|e| ScanError::io(name, e))?,
+                ));
+        if is_service {
+            opts.force_source = Some(Source::Service);
+            opts.origin = Some(Arc::from(name));
+        }
+        let result = self.scanner.scan_chunks(reader, &opts).map_err(|e| ScanError::io(name, e))?;
+        Ok((result, is_service))
+    }
+
+    /// Classifies a scan result (with any service logs merged in) into a report.
+    pub fn report(
+        &self,
+        path: &str,
+        mut result: ScanResult,
+        service: Vec<(String, ScanResult)>,
+    ) -> FileReport {
+        let mut service_logs = Vec::new();
+        for (name, s) in service {
+            result.merge_service_log(s);
+            service_logs.push(name);
+        }
+        let findings = classify::classify(self.signatures(), &result);
+        FileReport {
+            path: path.to_string(),
+            service_logs,
+            findings,
+            context: result.context,
+            lines: result.lines,
+            bytes: result.bytes,
+            error: None,
+        }
+    }
+
+    /// Scans and classifies bytes in memory.
+    pub fn analyze_bytes(&self, path: &str, data: &[u8]) -> FileReport {
+        match self.scan(path, data, false, false) {
+            Ok((r, _)) => self.report(path, r, Vec::new()),
+            Err(e) => FileReport::failed(path.to_string(), e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! The `dindlog` binary: resolves the command line, runs the library, prints, and decides the exit status.
+
+mod cli;
+
+use std::error::Error;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use rayon::prelude::*;
+
+use cli::{
+    Cli, ColorChoice, Command, CommonArgs, FailOn, Format, ListFormat, ScanArgs, SignaturesAction,
+};
+use dindlog::input::Input;
+use dindlog::report::{self, HumanOptions, JsonLines};
+use dindlog::{Analyzer, FileReport, ScanError, ScanResult, Severity, SignatureSet, Summary};
+
+/// Exit status: no finding at or above `--fail-on`.
+const EXIT_CLEAN: u8 = 0;
+/// Exit status: findings.
+const EXIT_FINDINGS: u8 = 1;
+/// Exit status: an error.
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) if is_broken_pipe(err.as_ref()) => ExitCode::from(EXIT_CLEAN),
+        Err(err) => {
+            eprintln!("dindlog: {err}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// `dindlog big.log | head -1` must end quietly, as other Unix tools do.
+fn is_broken_pipe(err: &(dyn Error + 'static)) -> bool {
+    let mut e: Option<&(dyn Error + 'static)> = Some(err);
+    while let Some(cur) = e {
+        if let Some(io) = cur.downcast_ref::<io::Error>() {
+            if io.kind() == io::ErrorKind::BrokenPipe {
+                return true;
+            }
+        }
+        e = cur.source();
+    }
+    false
+}
+
+type Result<T> = std::result::Result<T, Box<dyn Error>>;
+
+fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        None => scan(cli.scan),
+        Some(Command::Scan(args)) => scan(args),
+        Some(Command::Explain { id, common }) => explain(&id, &common),
+        Some(Command::Signatures { action: None, format, common }) => list(format, &common),
+        Some(Command::Signatures {
+            action: Some(SignaturesAction::Test { dir }), common, ..
+        }) => signatures_test(dir, &common),
+    }
+}
+
+fn load_set(common: &CommonArgs) -> Result<SignatureSet> {
+    let set = SignatureSet::builtin()?;
+    Ok(match &common.signatures {
+        Some(dir) => set.with_dir(dir)?,
+        None => set,
+    })
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+fn stdout() -> BufWriter<io::StdoutLock<'static>> {
+    BufWriter::new(io::stdout().lock())
+}
+
+/// One input after scanning, before classification.
+struct Scanned {
+    name: String,
+    result: std::result::Result<(ScanResult, bool), ScanError>,
+}
+
+fn scan(args: ScanArgs) -> Result<u8> {
+    let analyzer = Analyzer::new(load_set(&args.common)?).with_capacity(args.buffer_size);
+    let color = use_color(args.common.color);
+    let inputs: Vec<Input> = if args.files.is_empty() {
+        if io::stdin().is_terminal() {
+            return Err(
+                "no input: give a job log file, or pipe one in (`glab ci trace | dindlog`)".into(),
+            );
+        }
+        vec![Input::Stdin]
+    } else {
+        args.files.iter().map(|f| Input::from_arg(f)).collect()
+    };
+    let mut errored = false;
+
+    let mut explicit_service = Vec::new();
+    for path in &args.service_logs {
+        let input = Input::from_arg(path);
+        let name = input.display_name();
+        match input.open().and_then(|r| analyzer.scan(&name, r, true, false)) {
+            Ok((r, _)) => explicit_service.push((name, r)),
+            Err(e) => {
+                errored = true;
+                eprintln!("dindlog: {e}");
+            }
+        }
+    }
+
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build()?;
+    let scanned: Vec<Scanned> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|input| {
+                let name = input.display_name();
+                let result = input.open().and_then(|r| analyzer.scan(&name, r, false, true));
+                Scanned { name, result }
+            })
+            .collect()
+    });
+
+    // A bare service log given beside exactly one job log belongs to it
+    // (`dindlog job.log dind.log`); otherwise each is reported on its own.
+    let job_logs = scanned.iter().filter(|s| matches!(s.result, Ok((_, false)))).count();
+    let pair = job_logs == 1;
+    let mut sniffed_service = Vec::new();
+    let mut pending: Vec<Scanned> = Vec::new();
+    for s in scanned {
+        match s.result {
+            Ok((r, true)) if pair => sniffed_service.push((s.name, r)),
+            _ => pending.push(s),
+        }
+    }
+
+    let mut reports = Vec::with_capacity(pending.len());
+    for s in pending {
+        match s.result {
+            Ok((r, is_service)) => {
+                let mut service = explicit_service.clone();
+                if !is_service {
+                    service.extend(sniffed_service.iter().cloned());
+                }
+                reports.push(analyzer.report(&s.name, r, service));
+            }
+            Err(e) => {
+                errored = true;
+                eprintln!("dindlog: {e}");
+                reports.push(FileReport::failed(s.name, e.to_string()));
+            }
+        }
+    }
+
+    let mut summary = Summary::default();
+    for r in &reports {
+        summary.add(r);
+    }
+    let mut out = stdout();
+    match args.format {
+        Format::Human => {
+            let opts = HumanOptions { color, headers: reports.len() > 1 };
+            for (i, r) in reports.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                report::print_human(&mut out, r, opts)?;
+            }
+            if reports.len() > 1 {
+                writeln!(out)?;
+                report::print_summary(&mut out, &summary, color)?;
+            }
+        }
+        Format::Json => report::print_json(&mut out, &reports, &summary)?,
+        Format::Jsonl => {
+            for r in &reports {
+                JsonLines::file(&mut out, r)?;
+            }
+            JsonLines::summary(&mut out, &summary)?;
+        }
+    }
+    out.flush()?;
+
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    Ok(if errored {
+        EXIT_ERROR
+    } else if threshold.is_some_and(|t| reports.iter().any(|r| r.reaches(t))) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+fn explain(id: &str, common: &CommonArgs) -> Result<u8> {
+    let set = load_set(common)?;
+    let Some(sig) = set.by_id(id) else {
+        return Err(format!("unknown class '{id}'; `dindlog signatures` lists them").into());
+    };
+    let mut out = stdout();
+    report::print_explain(&mut out, sig, use_color(common.color))?;
+    out.flush()?;
+    Ok(EXIT_CLEAN)
+}
+
+fn list(format: ListFormat, common: &CommonArgs) -> Result<u8> {
+    let set = load_set(common)?;
+    let mut out = stdout();
+    match format {
+        ListFormat::Table => report::print_signature_table(&mut out, &set)?,
+        ListFormat::Json => {
+            let rows: Vec<serde_json::Value> = set
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "id": s.id, "title": s.title, "kind": s.kind, "severity": s.severity,
+                        "summary": s.summary, "docs": s.docs,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &rows)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(EXIT_CLEAN)
+}
+
+fn signatures_test(dir: Option<std::path::PathBuf>, common: &CommonArgs) -> Result<u8> {
+    let mut set = load_set(common)?;
+    if let Some(dir) = &dir {
+        set = set.with_dir(dir)?;
+    }
+    let analyzer = Analyzer::new(set);
+    let stats = dindlog::selftest::run_examples(analyzer.scanner(), None);
+    let mut out = stdout();
+    for f in &stats.failures {
+        writeln!(out, "FAIL {f}")?;
+    }
+    let failed = stats.failures.len();
+    writeln!(out, "signatures: {} passed, {} failed", stats.run - failed, failed)?;
+    out.flush()?;
+    Ok(if failed == 0 { EXIT_CLEAN } else { EXIT_FINDINGS })
+}

@@ -1,0 +1,256 @@
+//! The output for a person at a terminal: root cause first, its evidence, fix and link; symptoms under it; a summary table.
+
+use std::io::{self, Write};
+
+use comfy_table::{presets, ContentArrangement, Table};
+
+use super::term::{escape_terminal, Style};
+use super::{FileReport, Summary};
+use crate::classify::{Finding, Role};
+use crate::signature::{Severity, Signature, SignatureSet};
+
+/// How the human output looks.
+#[derive(Debug, Clone, Copy)]
+pub struct HumanOptions {
+    /// Emit dindlog's own ANSI colours.
+    pub color: bool,
+    /// Print a header line per input (more than one input).
+    pub headers: bool,
+}
+
+/// Prints one input's report.
+pub fn print_human(w: &mut dyn Write, r: &FileReport, opts: HumanOptions) -> io::Result<()> {
+    let st = Style { on: opts.color };
+    let path = escape_terminal(&r.path);
+    if opts.headers {
+        writeln!(w, "{}{}{}", st.bold(), path, st.reset())?;
+    }
+    if let Some(err) = &r.error {
+        writeln!(w, "  {}error:{} {}", st.red(), st.reset(), escape_terminal(err))?;
+        return Ok(());
+    }
+    let causes: Vec<&Finding> = r.findings.iter().filter(|f| f.role == Role::Cause).collect();
+    let candidates: Vec<&Finding> =
+        r.findings.iter().filter(|f| f.role == Role::Candidate).collect();
+    if r.findings.is_empty() {
+        writeln!(
+            w,
+            "{}No known Docker-build failure found{} ({} lines read).",
+            st.green(),
+            st.reset(),
+            r.lines
+        )?;
+        if r.context.outcome == Some(crate::context::Outcome::Failed) {
+            writeln!(w, "The job failed for a reason dindlog does not know yet.")?;
+        }
+        return Ok(());
+    }
+    match (causes.len(), candidates.len()) {
+        (0, 0) => {}
+        (0, n) => writeln!(
+            w,
+            "{}The log does not say which of {n} possible causes it is.{} Check each below.\n",
+            st.yellow(),
+            st.reset()
+        )?,
+        (1, _) => writeln!(
+            w,
+            "{}Root cause: {}{} {}({}){}\n",
+            st.bold(),
+            causes[0].id,
+            st.reset(),
+            st.dim(),
+            causes[0].title,
+            st.reset()
+        )?,
+        (n, _) => writeln!(w, "{}{n} root causes.{}\n", st.bold(), st.reset())?,
+    }
+    for f in &r.findings {
+        print_finding(w, f, st)?;
+    }
+    if r.findings.len() > 1 {
+        print_table(w, r)?;
+    }
+    Ok(())
+}
+
+fn print_finding(w: &mut dyn Write, f: &Finding, st: Style) -> io::Result<()> {
+    let (mark, color, label) = match f.role {
+        Role::Cause => ("✖", st.red(), "ROOT CAUSE"),
+        Role::Candidate => ("?", st.yellow(), "POSSIBLE CAUSE"),
+        Role::Symptom => ("↳", st.dim(), "SYMPTOM"),
+        Role::Advice => ("•", st.cyan(), "ADVICE"),
+    };
+    writeln!(
+        w,
+        "{color}{mark} {label}{} {}{}{} · {} [{}]",
+        st.reset(),
+        st.bold(),
+        f.id,
+        st.reset(),
+        f.title,
+        severity_word(f.severity)
+    )?;
+    if let Some(by) = &f.explained_by {
+        writeln!(w, "  explained by {by}: fix that first; this goes away with it.")?;
+    }
+    if f.role != Role::Symptom {
+        writeln!(w, "  {}Why:{} {}", st.bold(), st.reset(), f.summary)?;
+    }
+    let more = f.count.saturating_sub(f.evidence.len() as u64);
+    writeln!(w, "  {}Evidence:{}", st.bold(), st.reset())?;
+    for e in &f.evidence {
+        let place = match &e.origin {
+            Some(file) => format!("{}:{}", escape_terminal(file), e.line),
+            None => format!("line {}", e.line),
+        };
+        writeln!(
+            w,
+            "    {}{:>10} {:<7}{} {}",
+            st.dim(),
+            place,
+            e.source.as_str(),
+            st.reset(),
+            escape_terminal(&e.text)
+        )?;
+    }
+    if more > 0 {
+        writeln!(w, "    {}... and {more} more{}", st.dim(), st.reset())?;
+    }
+    if let Some(q) = &f.question {
+        writeln!(w, "  {}Check:{} {}", st.bold(), st.reset(), q)?;
+    }
+    if f.role != Role::Symptom {
+        writeln!(w, "  {}Fix:{}", st.bold(), st.reset())?;
+        for line in f.fix.lines() {
+            writeln!(w, "    {line}")?;
+        }
+    }
+    if !f.explains.is_empty() {
+        writeln!(w, "  Also explains: {}", f.explains.join(", "))?;
+    }
+    for d in &f.docs {
+        writeln!(w, "  {}Docs:{} {}", st.bold(), st.reset(), d)?;
+    }
+    writeln!(w)
+}
+
+fn print_table(w: &mut dyn Write, r: &FileReport) -> io::Result<()> {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_HORIZONTAL_ONLY)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(["role", "class", "severity", "first line", "lines", "explained by"]);
+    for f in &r.findings {
+        t.add_row([
+            f.role.as_str().to_string(),
+            f.id.clone(),
+            severity_word(f.severity).to_string(),
+            f.first_line.to_string(),
+            f.count.to_string(),
+            f.explained_by.clone().unwrap_or_default(),
+        ]);
+    }
+    writeln!(w, "{t}")
+}
+
+/// Prints the run's totals after several inputs.
+pub fn print_summary(w: &mut dyn Write, s: &Summary, color: bool) -> io::Result<()> {
+    let st = Style { on: color };
+    writeln!(
+        w,
+        "{}{} files, {} with a diagnosis, {} failed jobs unexplained, {} unreadable{}",
+        st.bold(),
+        s.files,
+        s.files_with_findings,
+        s.failed_unclassified,
+        s.errors,
+        st.reset()
+    )?;
+    if s.classes.is_empty() {
+        return Ok(());
+    }
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_HORIZONTAL_ONLY)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(["class", "files", "share", "cause", "candidate", "symptom", "advice"]);
+    let mut rows: Vec<_> = s.classes.iter().collect();
+    rows.sort_by(|a, b| b.1.files.cmp(&a.1.files).then(a.0.cmp(b.0)));
+    for (id, c) in rows {
+        let share = if s.files == 0 { 0.0 } else { 100.0 * c.files as f64 / s.files as f64 };
+        t.add_row([
+            id.clone(),
+            c.files.to_string(),
+            format!("{share:.1}%"),
+            c.cause.to_string(),
+            c.candidate.to_string(),
+            c.symptom.to_string(),
+            c.advice.to_string(),
+        ]);
+    }
+    writeln!(w, "{t}")
+}
+
+/// `dindlog explain ID`: everything the knowledge base says about one class.
+pub fn print_explain(w: &mut dyn Write, sig: &Signature, color: bool) -> io::Result<()> {
+    let st = Style { on: color };
+    writeln!(w, "{}{}{} · {}", st.bold(), sig.id, st.reset(), sig.title)?;
+    writeln!(w, "kind: {:?}, severity: {}", sig.kind, severity_word(sig.severity))?;
+    writeln!(w, "\n{}Why{}\n  {}", st.bold(), st.reset(), sig.summary)?;
+    if let Some(q) = &sig.question {
+        writeln!(w, "\n{}When it is only a candidate, check{}\n  {}", st.bold(), st.reset(), q)?;
+    }
+    writeln!(w, "\n{}Fix{}", st.bold(), st.reset())?;
+    for line in sig.fix.lines() {
+        writeln!(w, "  {line}")?;
+    }
+    for (exec, fix) in &sig.fix_by_executor {
+        writeln!(w, "\n{}Fix on the {exec} executor{}", st.bold(), st.reset())?;
+        for line in fix.lines() {
+            writeln!(w, "  {line}")?;
+        }
+    }
+    if !sig.explains.is_empty() {
+        writeln!(w, "\nExplains: {}", sig.explains.join(", "))?;
+    }
+    writeln!(w, "\n{}Evidence it looks for{}", st.bold(), st.reset())?;
+    for p in &sig.patterns {
+        let what = match &p.regex {
+            Some(re) => re.as_str().to_string(),
+            None => p.literals.join(" | "),
+        };
+        writeln!(w, "  [{:?}] {}: {}", p.strength, p.name, what)?;
+    }
+    writeln!(w, "\n{}Docs{}", st.bold(), st.reset())?;
+    for d in &sig.docs {
+        writeln!(w, "  {d}")?;
+    }
+    Ok(())
+}
+
+/// `dindlog signatures`: one row per class.
+pub fn print_signature_table(w: &mut dyn Write, set: &SignatureSet) -> io::Result<()> {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_HORIZONTAL_ONLY)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(["id", "kind", "severity", "title"]);
+    let mut sigs: Vec<&Signature> = set.iter().collect();
+    sigs.sort_by(|a, b| a.id.cmp(&b.id));
+    for s in sigs {
+        t.add_row([
+            s.id.clone(),
+            format!("{:?}", s.kind).to_lowercase(),
+            severity_word(s.severity).to_string(),
+            s.title.clone(),
+        ]);
+    }
+    writeln!(w, "{t}")?;
+    writeln!(w, "{} classes. `dindlog explain <id>` shows one in full.", set.len())
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}

@@ -1,0 +1,201 @@
+//! The machine-readable outputs: one JSON document (`--format json`) or a stream of JSON Lines events (`--format jsonl`).
+//!
+//! # The JSON document (`version` 1)
+//!
+//! ```text
+//! {"version": 1,
+//!  "files": [ {"path": "job.log", "lines": 812, "bytes": 64133, "error": null,
+//!              "service_logs": [],
+//!              "context": {"preamble": true, "runner_version": "17.3.1", "executor": "docker",
+//!                          "image": "docker:24.0.5", "services": ["docker:24.0.5-dind"], ...},
+//!              "findings": [ FINDING, ... ] } ],
+//!  "summary": {"files": 1, "errors": 0, "files_with_findings": 1, "failed_unclassified": 0,
+//!              "classes": {"dind-not-privileged": {"files": 1, "cause": 1, ...}}, ...}}
+//! ```
+//!
+//! A FINDING is `{"id", "title", "kind", "severity", "role", "explained_by",
+//! "explains", "first_line", "count", "evidence": [{"line", "source",
+//! "section", "text", "file", "captures"}], "summary", "fix", "question",
+//! "docs"}`. Findings are ordered most likely root cause first. Fields are
+//! only ever added, never renamed or removed, while `version` stays 1.
+//!
+//! # JSON Lines
+//!
+//! One object per line, `{"type": T, "data": D}`, in this order per input:
+//! `begin` (`{"path"}`), one `finding` per finding (`{"path", ...FINDING}`),
+//! `end` (`{"path", "lines", "bytes", "error", "findings"}`); after every
+//! input, one `summary`. Each input's events are written as soon as it is
+//! classified.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{FileReport, Summary};
+use crate::classify::{Finding, Role};
+use crate::context::JobContext;
+use crate::scan::Evidence;
+use crate::signature::{Kind, Severity, Source};
+
+/// The document's schema version.
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    files: Vec<FileJson<'a>>,
+    summary: &'a Summary,
+}
+
+#[derive(Serialize)]
+struct FileJson<'a> {
+    path: &'a str,
+    lines: u64,
+    bytes: u64,
+    error: Option<&'a str>,
+    service_logs: &'a [String],
+    context: &'a JobContext,
+    findings: Vec<FindingJson<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct FindingJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    kind: Kind,
+    severity: Severity,
+    role: Role,
+    explained_by: Option<&'a str>,
+    explains: &'a [String],
+    first_line: u64,
+    count: u64,
+    evidence: Vec<EvidenceJson<'a>>,
+    summary: &'a str,
+    fix: &'a str,
+    question: Option<&'a str>,
+    docs: &'a [String],
+}
+
+#[derive(Serialize)]
+struct EvidenceJson<'a> {
+    line: u64,
+    source: Source,
+    section: Option<&'a str>,
+    text: &'a str,
+    file: Option<&'a str>,
+    captures: BTreeMap<&'a str, &'a str>,
+}
+
+impl<'a> FindingJson<'a> {
+    pub(crate) fn new(f: &'a Finding) -> Self {
+        FindingJson {
+            id: &f.id,
+            title: &f.title,
+            kind: f.kind,
+            severity: f.severity,
+            role: f.role,
+            explained_by: f.explained_by.as_deref(),
+            explains: &f.explains,
+            first_line: f.first_line,
+            count: f.count,
+            evidence: f.evidence.iter().map(EvidenceJson::new).collect(),
+            summary: &f.summary,
+            fix: &f.fix,
+            question: f.question.as_deref(),
+            docs: &f.docs,
+        }
+    }
+}
+
+impl<'a> EvidenceJson<'a> {
+    fn new(e: &'a Evidence) -> Self {
+        EvidenceJson {
+            line: e.line,
+            source: e.source,
+            section: e.section.as_deref(),
+            text: &e.text,
+            file: e.origin.as_deref(),
+            captures: e.captures.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
+        }
+    }
+}
+
+impl<'a> FileJson<'a> {
+    fn new(r: &'a FileReport) -> Self {
+        FileJson {
+            path: &r.path,
+            lines: r.lines,
+            bytes: r.bytes,
+            error: r.error.as_deref(),
+            service_logs: &r.service_logs,
+            context: &r.context,
+            findings: r.findings.iter().map(FindingJson::new).collect(),
+        }
+    }
+}
+
+/// Writes the whole run as one JSON document.
+pub fn print_json(w: &mut dyn Write, reports: &[FileReport], summary: &Summary) -> io::Result<()> {
+    let doc =
+        Document { version: VERSION, files: reports.iter().map(FileJson::new).collect(), summary };
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    writeln!(w)
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", content = "data", rename_all = "lowercase")]
+enum Event<'a> {
+    Begin {
+        path: &'a str,
+    },
+    Finding {
+        path: &'a str,
+        #[serde(flatten)]
+        finding: FindingJson<'a>,
+    },
+    End {
+        path: &'a str,
+        lines: u64,
+        bytes: u64,
+        error: Option<&'a str>,
+        findings: usize,
+    },
+    Summary(&'a Summary),
+}
+
+/// The JSON Lines printer: call [`JsonLines::file`] per input as it
+/// completes, then [`JsonLines::summary`].
+pub struct JsonLines;
+
+impl JsonLines {
+    /// Writes one input's events.
+    pub fn file(w: &mut dyn Write, r: &FileReport) -> io::Result<()> {
+        emit(w, &Event::Begin { path: &r.path })?;
+        for f in &r.findings {
+            emit(w, &Event::Finding { path: &r.path, finding: FindingJson::new(f) })?;
+        }
+        emit(
+            w,
+            &Event::End {
+                path: &r.path,
+                lines: r.lines,
+                bytes: r.bytes,
+                error: r.error.as_deref(),
+                findings: r.findings.len(),
+            },
+        )?;
+        w.flush()
+    }
+
+    /// Writes the closing summary event.
+    pub fn summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
+        emit(w, &Event::Summary(s))?;
+        w.flush()
+    }
+}
+
+fn emit(w: &mut dyn Write, e: &Event<'_>) -> io::Result<()> {
+    serde_json::to_writer(&mut *w, e)?;
+    w.write_all(b"\n")
+}

@@ -1,0 +1,123 @@
+//! The report data model (one `FileReport` per input, a `Summary` over all) and the printers that render it.
+
+mod human;
+mod json;
+mod term;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::classify::{Finding, Role};
+use crate::context::JobContext;
+use crate::signature::Severity;
+
+pub use human::{print_explain, print_human, print_signature_table, print_summary, HumanOptions};
+pub use json::{print_json, JsonLines};
+pub use term::escape_terminal;
+
+/// Everything dindlog says about one input.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// Display name: the path as given, or `<stdin>`.
+    pub path: String,
+    /// Service logs merged into this report.
+    pub service_logs: Vec<String>,
+    /// Findings, most likely root cause first.
+    pub findings: Vec<Finding>,
+    /// What the log says about the job.
+    pub context: JobContext,
+    /// Physical lines read.
+    pub lines: u64,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Why the input could not be (fully) read, if it could not.
+    pub error: Option<String>,
+}
+
+impl FileReport {
+    /// A report for an input that could not be read.
+    pub fn failed(path: String, error: String) -> FileReport {
+        FileReport {
+            path,
+            service_logs: Vec::new(),
+            findings: Vec::new(),
+            context: JobContext::default(),
+            lines: 0,
+            bytes: 0,
+            error: Some(error),
+        }
+    }
+
+    /// The first root cause, if any.
+    pub fn root_cause(&self) -> Option<&Finding> {
+        self.findings.iter().find(|f| f.role == Role::Cause)
+    }
+
+    /// Whether a finding reaches `level` (symptoms count through their cause).
+    pub fn reaches(&self, level: Severity) -> bool {
+        self.findings.iter().any(|f| f.severity >= level)
+    }
+}
+
+/// Counts over every input of a run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Inputs scanned (including those that failed).
+    pub files: u64,
+    /// Inputs that could not be read.
+    pub errors: u64,
+    /// Inputs with at least one cause or candidate.
+    pub files_with_findings: u64,
+    /// Inputs whose job failed (`ERROR: Job failed`) with no cause or candidate.
+    pub failed_unclassified: u64,
+    /// Per class id: in how many inputs it appeared, and in which role.
+    pub classes: BTreeMap<String, ClassCount>,
+    /// Lines read in total.
+    pub lines: u64,
+    /// Bytes read in total.
+    pub bytes: u64,
+}
+
+/// How often one class appeared.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ClassCount {
+    /// Inputs in which it was found in any role.
+    pub files: u64,
+    /// ... as the root cause.
+    pub cause: u64,
+    /// ... as a candidate.
+    pub candidate: u64,
+    /// ... as a symptom.
+    pub symptom: u64,
+    /// ... as advice.
+    pub advice: u64,
+}
+
+impl Summary {
+    /// Adds one input.
+    pub fn add(&mut self, r: &FileReport) {
+        self.files += 1;
+        self.lines += r.lines;
+        self.bytes += r.bytes;
+        if r.error.is_some() {
+            self.errors += 1;
+        }
+        let diagnosed = r.findings.iter().any(|f| matches!(f.role, Role::Cause | Role::Candidate));
+        if diagnosed {
+            self.files_with_findings += 1;
+        } else if r.context.outcome == Some(crate::context::Outcome::Failed) {
+            self.failed_unclassified += 1;
+        }
+        for f in &r.findings {
+            let c = self.classes.entry(f.id.clone()).or_default();
+            c.files += 1;
+            match f.role {
+                Role::Cause => c.cause += 1,
+                Role::Candidate => c.candidate += 1,
+                Role::Symptom => c.symptom += 1,
+                Role::Advice => c.advice += 1,
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! Makes untrusted log text safe to print on a terminal, and dindlog's own colours.
+
+use std::borrow::Cow;
+
+/// Escapes every control character (C0, DEL, C1) so a log line cannot move the
+/// cursor, set the window title, clear the screen or fake a new output line.
+/// ESC becomes `\e`, `\r` becomes `\r`, other controls `\xNN` or `\u{NN}`.
+pub fn escape_terminal(s: &str) -> Cow<'_, str> {
+    let is_ctrl = |c: char| c.is_control() && c != '\t';
+    if !s.chars().any(is_ctrl) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\t' => out.push(c),
+            '\x1b' => out.push_str("\\e"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x80 && c.is_control() => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// dindlog's own styles; empty strings when colour is off.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Style {
+    pub on: bool,
+}
+
+impl Style {
+    fn code(self, code: &'static str) -> &'static str {
+        if self.on {
+            code
+        } else {
+            ""
+        }
+    }
+    pub fn bold(self) -> &'static str {
+        self.code("\x1b[1m")
+    }
+    pub fn red(self) -> &'static str {
+        self.code("\x1b[1;31m")
+    }
+    pub fn yellow(self) -> &'static str {
+        self.code("\x1b[1;33m")
+    }
+    pub fn cyan(self) -> &'static str {
+        self.code("\x1b[36m")
+    }
+    pub fn green(self) -> &'static str {
+        self.code("\x1b[32m")
+    }
+    pub fn dim(self) -> &'static str {
+        self.code("\x1b[2m")
+    }
+    pub fn reset(self) -> &'static str {
+        self.code("\x1b[0m")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_are_escaped() {
+        let cases = [
+            ("plain\ttext", "plain\ttext"),
+            ("\x1b]0;pwned\x07", "\\e]0;pwned\\x07"),
+            ("\x1b[2J\x1b[H", "\\e[2J\\e[H"),
+            ("ok\rERROR: forged", "ok\\rERROR: forged"),
+            ("back\x08space", "back\\x08space"),
+            ("del\x7f", "del\\x7f"),
+            ("c1\u{9b}31m", "c1\\u{9b}31m"),
+            ("ünïcode ✓", "ünïcode ✓"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(escape_terminal(raw), want);
+        }
+    }
+}

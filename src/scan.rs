@@ -1,0 +1,522 @@
+//! The scanner: one Aho-Corasick prefilter over every literal picks candidate lines, which alone are decoded and confirmed.
+//!
+//! # How a chunk is scanned
+//!
+//! The reader hands over whole lines. Two lazy cursors run ahead over the raw
+//! bytes: the position of the next literal (`AhoCorasick::find`, SIMD Teddy
+//! for small sets) and of the next "dirty" byte (ESC or `\r`, `memchr2`). A
+//! line that contains neither is skipped after counting it. A dirty line is
+//! decoded first and then searched again, because an escape sequence or a
+//! `\r` rewrite can split or erase a literal. Lines joined from `FF_TIMESTAMPS`
+//! `+` continuations are always searched in full for the same reason.
+//!
+//! Overlapping literals (`docker:2375` inside `tcp://docker:2375`) are handled
+//! by mapping each distinct literal to every target it gates and searching a
+//! candidate line with overlapping iteration, so no target is shadowed by a
+//! longer or earlier literal.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::ops::Range;
+use std::sync::Arc;
+
+use aho_corasick::AhoCorasick;
+
+use crate::context::{JobContext, Probe, PROBES};
+use crate::decode::{self, Header, SectionEvent, HEADER_LEN};
+use crate::reader::{ChunkReader, Region, DEFAULT_CAPACITY};
+use crate::signature::{SignatureSet, Source};
+use crate::track::{Tracker, TRACK_LITERALS};
+
+/// Evidence lines kept per pattern; the count goes on past it.
+pub const MAX_EVIDENCE: usize = 5;
+/// Characters of an evidence line kept around the match.
+const EXCERPT: usize = 400;
+/// A logical line joined from `+` continuations is flushed when it grows past this.
+const MAX_JOINED: usize = 1 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Pattern { sig: u32, pat: u32 },
+    Probe(Probe),
+    Track,
+}
+
+/// Options for one input.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Read buffer size in bytes.
+    pub capacity: usize,
+    /// Treat every line as coming from this source (a service log file).
+    pub force_source: Option<Source>,
+    /// Name to put on evidence from this input when it is merged into another.
+    pub origin: Option<Arc<str>>,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions { capacity: DEFAULT_CAPACITY, force_source: None, origin: None }
+    }
+}
+
+/// One line that matched a pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    /// 1-based physical line number where the logical line starts.
+    pub line: u64,
+    /// Who wrote it.
+    pub source: Source,
+    /// The job phase (section name).
+    pub section: Option<String>,
+    /// The decoded text (an excerpt around the match when long), lossily UTF-8.
+    pub text: String,
+    /// Named regex captures.
+    pub captures: Vec<(String, String)>,
+    /// The file it came from, when not the report's own file.
+    pub origin: Option<Arc<str>>,
+}
+
+/// Every match of one pattern in one input.
+#[derive(Debug, Clone)]
+pub struct PatternHits {
+    /// Index of the signature in the set.
+    pub sig: usize,
+    /// Index of the pattern in the signature.
+    pub pat: usize,
+    /// Lines that matched.
+    pub count: u64,
+    /// The first [`MAX_EVIDENCE`] of them.
+    pub evidence: Vec<Evidence>,
+    last_line: u64,
+}
+
+/// What scanning one input produced, before classification.
+#[derive(Debug, Clone, Default)]
+pub struct ScanResult {
+    /// Facts about the job.
+    pub context: JobContext,
+    /// Matches, ordered by (signature, pattern).
+    pub hits: Vec<PatternHits>,
+    /// Physical lines read.
+    pub lines: u64,
+    /// Bytes read.
+    pub bytes: u64,
+}
+
+impl ScanResult {
+    /// Adds a service log's matches to a job log's, so both are classified together.
+    pub fn merge_service_log(&mut self, other: ScanResult) {
+        self.context.service_log_lines += other.context.service_log_lines;
+        for h in other.hits {
+            match self.hits.iter_mut().find(|m| m.sig == h.sig && m.pat == h.pat) {
+                Some(m) => {
+                    m.count += h.count;
+                    let room = MAX_EVIDENCE.saturating_sub(m.evidence.len());
+                    m.evidence.extend(h.evidence.into_iter().take(room));
+                }
+                None => self.hits.push(h),
+            }
+        }
+        self.hits.sort_by_key(|h| (h.sig, h.pat));
+    }
+}
+
+/// The compiled knowledge base. Cheap to clone (reference counted) and shared
+/// by all threads.
+#[derive(Clone, Debug)]
+pub struct Scanner {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    set: SignatureSet,
+    ac: AhoCorasick,
+    targets: Vec<Vec<Target>>,
+}
+
+impl Scanner {
+    /// Compiles a signature set.
+    pub fn new(set: SignatureSet) -> Scanner {
+        let mut literals: Vec<String> = Vec::new();
+        let mut targets: Vec<Vec<Target>> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut add = |lit: &str, t: Target| {
+            let i = *index.entry(lit.to_string()).or_insert_with(|| {
+                literals.push(lit.to_string());
+                targets.push(Vec::new());
+                literals.len() - 1
+            });
+            if !targets[i].contains(&t) {
+                targets[i].push(t);
+            }
+        };
+        for (si, sig) in set.iter().enumerate() {
+            for (pi, p) in sig.patterns.iter().enumerate() {
+                for lit in &p.literals {
+                    add(lit, Target::Pattern { sig: si as u32, pat: pi as u32 });
+                }
+            }
+        }
+        for (lit, probe) in PROBES {
+            add(lit, Target::Probe(*probe));
+        }
+        for lit in TRACK_LITERALS {
+            add(lit, Target::Track);
+        }
+        // Literals are at least 4 bytes (checked by the loader) and few
+        // hundred, well within what aho-corasick builds in microseconds.
+        let ac = AhoCorasick::new(&literals).expect("literal automaton");
+        Scanner { inner: Arc::new(Inner { set, ac, targets }) }
+    }
+
+    /// The signature set this scanner was built from.
+    pub fn signatures(&self) -> &SignatureSet {
+        &self.inner.set
+    }
+
+    /// Scans an input to its end.
+    pub fn scan_reader<R: Read>(&self, rdr: R, opts: &ScanOptions) -> std::io::Result<ScanResult> {
+        self.scan_chunks(ChunkReader::new(rdr, opts.capacity), opts)
+    }
+
+    /// Scans what is left in a chunk reader (which may have been peeked at).
+    pub fn scan_chunks<R: Read>(
+        &self,
+        mut reader: ChunkReader<R>,
+        opts: &ScanOptions,
+    ) -> std::io::Result<ScanResult> {
+        let mut fs = FileScan::new(&self.inner, opts);
+        while let Some(region) = reader.next_region()? {
+            match region {
+                Region::Lines(bytes) => fs.lines(bytes),
+                Region::Partial(bytes) => fs.partial(bytes),
+            }
+        }
+        fs.flush();
+        let mut result = fs.finish();
+        result.bytes = reader.bytes_read();
+        Ok(result)
+    }
+
+    /// Scans bytes already in memory (tests, and the examples in signature files).
+    pub fn scan_bytes(&self, data: &[u8]) -> ScanResult {
+        // Reading from a slice cannot fail.
+        self.scan_reader(data, &ScanOptions::default()).expect("in-memory read")
+    }
+
+    /// The reference scanner: decodes every line and tries every pattern on it,
+    /// with no prefilter and the whole input in memory. Slow and obviously
+    /// right; tests check that [`Scanner::scan_reader`] agrees with it.
+    pub fn scan_naive(&self, data: &[u8]) -> ScanResult {
+        let mut fs = FileScan::new(&self.inner, &ScanOptions::default());
+        fs.naive = true;
+        fs.lines(data);
+        fs.flush();
+        let mut r = fs.finish();
+        r.bytes = data.len() as u64;
+        r
+    }
+}
+
+/// A logical line under construction: one physical line, or several joined by
+/// `+` continuations.
+#[derive(Debug, Default)]
+struct Pending {
+    active: bool,
+    line_no: u64,
+    header: Option<Header>,
+    /// The body inside the current region, while it is one physical line.
+    borrowed: Option<Range<usize>>,
+    owned: Vec<u8>,
+    candidate: bool,
+}
+
+struct FileScan<'s> {
+    sc: &'s Inner,
+    force_source: Option<Source>,
+    origin: Option<Arc<str>>,
+    tracker: Tracker,
+    ctx: JobContext,
+    hits: HashMap<(u32, u32), PatternHits>,
+    line_no: u64,
+    /// The previous region ended inside an over-long line.
+    long_line_open: bool,
+    pending: Pending,
+    events: Vec<SectionEvent>,
+    found: Vec<Target>,
+    naive: bool,
+}
+
+impl<'s> FileScan<'s> {
+    fn new(sc: &'s Inner, opts: &ScanOptions) -> Self {
+        FileScan {
+            sc,
+            force_source: opts.force_source,
+            origin: opts.origin.clone(),
+            tracker: Tracker::default(),
+            ctx: JobContext::default(),
+            hits: HashMap::new(),
+            line_no: 0,
+            long_line_open: false,
+            pending: Pending::default(),
+            events: Vec::new(),
+            found: Vec::new(),
+            naive: false,
+        }
+    }
+
+    fn lines(&mut self, bytes: &[u8]) {
+        const NONE: usize = usize::MAX;
+        let sc = self.sc;
+        let find_lit = |from: usize| sc.ac.find(&bytes[from..]).map_or(NONE, |m| from + m.start());
+        let find_dirty =
+            |from: usize| memchr::memchr2(0x1b, b'\r', &bytes[from..]).map_or(NONE, |i| from + i);
+        let mut next_lit = find_lit(0);
+        let mut next_dirty = find_dirty(0);
+        let mut pos = 0;
+        while pos < bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+            if next_lit < pos {
+                next_lit = find_lit(pos);
+            }
+            if next_dirty < pos {
+                next_dirty = find_dirty(pos);
+            }
+            let candidate = self.naive || next_lit < end || next_dirty < end;
+            self.physical_line(bytes, pos..end, candidate);
+            pos = end + 1;
+        }
+        self.pending_to_owned(bytes);
+    }
+
+    /// A piece of a line longer than the read buffer.
+    fn partial(&mut self, bytes: &[u8]) {
+        self.flush();
+        if !self.long_line_open {
+            self.line_no += 1;
+        }
+        self.long_line_open = true;
+        let header = decode::parse_header(bytes);
+        let body = if header.is_some() { &bytes[HEADER_LEN..] } else { bytes };
+        self.pending = Pending {
+            active: true,
+            line_no: self.line_no,
+            header,
+            borrowed: None,
+            owned: body.to_vec(),
+            candidate: true,
+        };
+        self.flush();
+    }
+
+    fn physical_line(&mut self, bytes: &[u8], range: Range<usize>, candidate: bool) {
+        let line = &bytes[range.clone()];
+        if self.long_line_open {
+            // The tail of an over-long line: same line number, already started.
+            self.long_line_open = false;
+            self.pending = Pending {
+                active: true,
+                line_no: self.line_no,
+                header: None,
+                borrowed: Some(range),
+                owned: Vec::new(),
+                candidate: true,
+            };
+            return;
+        }
+        self.line_no += 1;
+        let header = quick_header(line);
+        let mut start = range.start;
+        if let Some(h) = header {
+            self.ctx.timestamps = true;
+            start += HEADER_LEN;
+            if h.continuation
+                && self.pending.active
+                && self.pending.header.is_some_and(|p| p.stream == h.stream)
+                && self.pending_len() + line.len() <= MAX_JOINED
+            {
+                self.pending_to_owned(bytes);
+                // The earlier piece's trailing `\r` was a rewrite, not a line end.
+                self.pending.owned.extend_from_slice(&bytes[start..range.end]);
+                self.pending.candidate = true;
+                return;
+            }
+        }
+        self.flush_in(bytes);
+        self.pending = Pending {
+            active: true,
+            line_no: self.line_no,
+            header,
+            borrowed: Some(start..range.end),
+            owned: Vec::new(),
+            candidate,
+        };
+    }
+
+    fn pending_len(&self) -> usize {
+        self.pending.borrowed.as_ref().map_or(self.pending.owned.len(), |r| r.len())
+    }
+
+    /// Copies the pending line out of a region that is about to be reused.
+    fn pending_to_owned(&mut self, bytes: &[u8]) {
+        if let Some(r) = self.pending.borrowed.take() {
+            self.pending.owned.clear();
+            self.pending.owned.extend_from_slice(&bytes[r]);
+        }
+    }
+
+    /// Scans the pending line once it is known to be complete. `bytes` is the
+    /// region a borrowed pending line points into.
+    fn flush_in(&mut self, bytes: &[u8]) {
+        let p = std::mem::take(&mut self.pending);
+        if !p.active || !p.candidate {
+            return;
+        }
+        match p.borrowed {
+            Some(r) => self.scan_logical(p.line_no, p.header, &bytes[r]),
+            None => self.scan_logical(p.line_no, p.header, &p.owned),
+        }
+    }
+
+    /// Flushes a pending line that owns its bytes (between regions, at the end).
+    fn flush(&mut self) {
+        debug_assert!(self.pending.borrowed.is_none(), "borrowed lines are owned between regions");
+        self.flush_in(&[]);
+    }
+
+    fn scan_logical(&mut self, line_no: u64, header: Option<Header>, raw: &[u8]) {
+        let raw = trim_line_end(raw);
+        self.events.clear();
+        let text = decode::decode(raw, &mut self.events);
+        self.tracker.apply(&self.events);
+        let mut info = self.tracker.line(header, &text);
+        if let Some(s) = self.force_source {
+            info.source = s;
+        }
+        if info.source == Source::Service {
+            self.ctx.service_log_lines += 1;
+        }
+
+        self.found.clear();
+        for m in self.sc.ac.find_overlapping_iter(&*text) {
+            self.found.extend_from_slice(&self.sc.targets[m.pattern().as_usize()]);
+        }
+        if self.naive {
+            // The reference path ignores the prefilter: every pattern, every line.
+            self.found.clear();
+            for (si, sig) in self.sc.set.iter().enumerate() {
+                for pi in 0..sig.patterns.len() {
+                    self.found.push(Target::Pattern { sig: si as u32, pat: pi as u32 });
+                }
+            }
+            self.found.extend(PROBES.iter().map(|(_, p)| Target::Probe(*p)));
+        }
+        if self.found.is_empty() {
+            return;
+        }
+        dedup(&mut self.found);
+        for i in 0..self.found.len() {
+            match self.found[i] {
+                Target::Probe(p) => {
+                    if info.source != Source::Service {
+                        self.ctx.observe(p, &text);
+                    }
+                }
+                Target::Track => {}
+                Target::Pattern { sig, pat } => {
+                    let pattern = &self.sc.set.get(sig as usize).patterns[pat as usize];
+                    if !pattern.accepts_source(info.source)
+                        || !pattern.accepts_build_output(info.in_build_step)
+                    {
+                        continue;
+                    }
+                    let Some((at, captures)) = pattern.confirm(&text) else { continue };
+                    let entry = self.hits.entry((sig, pat)).or_insert_with(|| PatternHits {
+                        sig: sig as usize,
+                        pat: pat as usize,
+                        count: 0,
+                        evidence: Vec::new(),
+                        last_line: 0,
+                    });
+                    if entry.last_line == line_no {
+                        // Pieces of one long line, or a re-joined line: count once.
+                        continue;
+                    }
+                    entry.last_line = line_no;
+                    entry.count += 1;
+                    if entry.evidence.len() < MAX_EVIDENCE {
+                        entry.evidence.push(Evidence {
+                            line: line_no,
+                            source: info.source,
+                            section: info.section.clone(),
+                            text: excerpt(&text, at),
+                            captures,
+                            origin: self.origin.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> ScanResult {
+        let mut hits: Vec<PatternHits> = self.hits.into_values().collect();
+        hits.sort_by_key(|h| (h.sig, h.pat));
+        ScanResult { context: self.ctx, hits, lines: self.line_no, bytes: 0 }
+    }
+}
+
+fn dedup(v: &mut Vec<Target>) {
+    let key = |t: &Target| match *t {
+        Target::Pattern { sig, pat } => (0u8, sig, pat),
+        Target::Probe(p) => (1, p as u32, 0),
+        Target::Track => (2, 0, 0),
+    };
+    v.sort_by_key(key);
+    v.dedup();
+}
+
+/// Cheap rejection before the full header check: most lines are not stamped.
+fn quick_header(line: &[u8]) -> Option<Header> {
+    if line.len() >= HEADER_LEN && line[26] == b'Z' && line[10] == b'T' {
+        decode::parse_header(line)
+    } else {
+        None
+    }
+}
+
+/// GitLab ends a line at `\r*\n`; the `\n` is already gone.
+fn trim_line_end(mut s: &[u8]) -> &[u8] {
+    while let [rest @ .., b'\r'] = s {
+        s = rest;
+    }
+    s
+}
+
+/// The whole line when short; otherwise a window around byte `at`, cut on
+/// character boundaries.
+fn excerpt(text: &[u8], at: usize) -> String {
+    let s = String::from_utf8_lossy(text);
+    if s.chars().count() <= EXCERPT {
+        return s.into_owned();
+    }
+    let at = at.min(s.len());
+    let mut start = at.saturating_sub(EXCERPT / 3);
+    while !s.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + EXCERPT).min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.push_str(&s[start..end]);
+    if end < s.len() {
+        out.push('…');
+    }
+    out
+}

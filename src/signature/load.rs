@@ -1,0 +1,464 @@
+//! Parses signature TOML files into validated `Signature`s, with errors that name file, line and column.
+
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use regex::bytes::{Regex, RegexBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{
+    BuildOutput, ContextCondition, Examples, Kind, Pattern, Rule, Severity, Signature, Source,
+    Strength, Version,
+};
+use crate::error::LoadError;
+
+/// Regexes are compiled once per run; this keeps a hostile user file from
+/// building a huge automaton.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+const MIN_LITERAL_LEN: usize = 4;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSignature {
+    id: Spanned<String>,
+    title: String,
+    kind: Spanned<String>,
+    severity: Spanned<String>,
+    #[serde(default = "default_rank")]
+    rank: Spanned<i64>,
+    summary: String,
+    question: Option<String>,
+    #[serde(default)]
+    explains: Vec<Spanned<String>>,
+    docs: Spanned<Vec<String>>,
+    fix: String,
+    #[serde(default)]
+    fix_by_executor: BTreeMap<String, String>,
+    #[serde(default)]
+    pattern: Vec<Spanned<RawPattern>>,
+    #[serde(default)]
+    rule: Vec<Spanned<RawRule>>,
+    tests: Spanned<RawTests>,
+}
+
+fn default_rank() -> Spanned<i64> {
+    Spanned::new(0..0, 50)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPattern {
+    name: Spanned<String>,
+    literals: Spanned<Vec<Spanned<String>>>,
+    regex: Option<Spanned<String>>,
+    not_regex: Option<Spanned<String>>,
+    sources: Option<Vec<Spanned<String>>>,
+    build_output: Option<Spanned<String>>,
+    strength: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    #[serde(default)]
+    all_of: Vec<Spanned<String>>,
+    #[serde(default)]
+    none_of: Vec<Spanned<String>>,
+    #[serde(default)]
+    context: RawContext,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawContext {
+    preamble: Option<bool>,
+    dind_service: Option<bool>,
+    registry_host_service: Option<bool>,
+    executor: Option<String>,
+    runner_before: Option<Spanned<String>>,
+    service_log: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTests {
+    #[serde(rename = "match", default)]
+    matches: Vec<String>,
+    #[serde(default)]
+    no_match: Vec<String>,
+    #[serde(default)]
+    overlaps: Vec<String>,
+}
+
+/// Turns byte offsets into 1-based (line, column) for one file.
+struct Positions<'a> {
+    text: &'a str,
+    origin: &'a Path,
+}
+
+impl Positions<'_> {
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text.as_bytes()[..offset];
+        let line = memchr::memchr_iter(b'\n', before).count() + 1;
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+        let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+        (line, col)
+    }
+
+    fn err(&self, span: Range<usize>, message: impl Into<String>) -> LoadError {
+        let pos = if span.is_empty() && span.start == 0 { None } else { Some(span.start) };
+        LoadError::new(self.origin, message).at(pos.map(|p| self.line_col(p)))
+    }
+}
+
+pub(super) fn parse(text: &str, origin: &Path) -> Result<Signature, LoadError> {
+    let pos = Positions { text, origin };
+    let raw: RawSignature = toml::from_str(text).map_err(|e| {
+        let message = e.message().trim().replace('\n', " ");
+        match e.span() {
+            Some(span) => pos.err(span, message),
+            None => LoadError::new(origin, message),
+        }
+    })?;
+
+    let id = raw.id.get_ref().clone();
+    if !is_kebab(&id) {
+        return Err(pos.err(raw.id.span(), format!("id '{id}' must be kebab-case (a-z, 0-9, -)")));
+    }
+    if let Some(stem) = origin.file_stem().and_then(|s| s.to_str()) {
+        if stem != id {
+            return Err(
+                pos.err(raw.id.span(), format!("id '{id}' must equal the file name '{stem}.toml'"))
+            );
+        }
+    }
+    let kind = match raw.kind.get_ref().as_str() {
+        "root" => Kind::Root,
+        "symptom" => Kind::Symptom,
+        "advice" => Kind::Advice,
+        "transient" => Kind::Transient,
+        other => {
+            return Err(pos.err(
+                raw.kind.span(),
+                format!("kind '{other}' is not one of root, symptom, advice, transient"),
+            ))
+        }
+    };
+    let severity = match raw.severity.get_ref().as_str() {
+        "error" => Severity::Error,
+        "warning" => Severity::Warning,
+        "info" => Severity::Info,
+        other => {
+            return Err(pos.err(
+                raw.severity.span(),
+                format!("severity '{other}' is not one of error, warning, info"),
+            ))
+        }
+    };
+    let rank = *raw.rank.get_ref();
+    if !(0..=100).contains(&rank) {
+        return Err(pos.err(raw.rank.span(), format!("rank {rank} is not within 0..=100")));
+    }
+    if raw.title.trim().is_empty() || raw.title.contains('\n') {
+        return Err(LoadError::new(origin, "title must be one non-empty line"));
+    }
+    if raw.docs.get_ref().is_empty() {
+        return Err(pos.err(raw.docs.span(), "docs needs at least one link"));
+    }
+    if raw.pattern.is_empty() {
+        return Err(LoadError::new(origin, format!("'{id}' has no [[pattern]]")));
+    }
+
+    let mut patterns = Vec::with_capacity(raw.pattern.len());
+    let mut names = HashSet::new();
+    for p in &raw.pattern {
+        let pattern = parse_pattern(&pos, p.get_ref())?;
+        if !names.insert(pattern.name.clone()) {
+            return Err(pos.err(
+                p.get_ref().name.span(),
+                format!("pattern name '{}' is used twice", pattern.name),
+            ));
+        }
+        patterns.push(pattern);
+    }
+    let has_weak = patterns.iter().any(|p| p.strength == Strength::Weak);
+    if has_weak && raw.question.as_deref().is_none_or(|q| q.trim().is_empty()) {
+        return Err(LoadError::new(
+            origin,
+            format!(
+                "'{id}' has weak patterns, so it needs a `question` for when it is a candidate"
+            ),
+        ));
+    }
+    if !patterns.iter().any(|p| matches!(p.strength, Strength::Strong | Strength::Weak)) {
+        return Err(LoadError::new(origin, format!("'{id}' needs a strong or weak pattern")));
+    }
+
+    let mut rules = Vec::with_capacity(raw.rule.len());
+    for r in &raw.rule {
+        rules.push(parse_rule(&pos, r.get_ref(), &patterns)?);
+    }
+
+    let tests = raw.tests.get_ref();
+    if tests.matches.is_empty() || tests.no_match.is_empty() {
+        return Err(
+            pos.err(raw.tests.span(), "[tests] needs at least one `match` and one `no_match` line")
+        );
+    }
+
+    for e in &raw.explains {
+        if !is_kebab(e.get_ref()) {
+            return Err(pos.err(e.span(), format!("explains: '{}' is not a class id", e.get_ref())));
+        }
+    }
+
+    Ok(Signature {
+        id,
+        title: raw.title.trim().to_string(),
+        kind,
+        severity,
+        rank: rank as u8,
+        summary: raw.summary.trim().to_string(),
+        question: raw.question.map(|q| q.trim().to_string()),
+        explains: raw.explains.into_iter().map(|e| e.into_inner()).collect(),
+        docs: raw.docs.into_inner(),
+        fix: raw.fix.trim_matches('\n').to_string(),
+        fix_by_executor: raw
+            .fix_by_executor
+            .into_iter()
+            .map(|(k, v)| (k, v.trim_matches('\n').to_string()))
+            .collect(),
+        patterns,
+        rules,
+        examples: Examples {
+            matches: tests.matches.clone(),
+            no_matches: tests.no_match.clone(),
+            overlaps: tests.overlaps.clone(),
+        },
+        origin: origin.to_path_buf(),
+    })
+}
+
+fn parse_pattern(pos: &Positions<'_>, p: &RawPattern) -> Result<Pattern, LoadError> {
+    let name = p.name.get_ref().clone();
+    if !is_kebab(&name) {
+        return Err(pos.err(p.name.span(), format!("pattern name '{name}' must be kebab-case")));
+    }
+    if p.literals.get_ref().is_empty() {
+        return Err(pos.err(
+            p.literals.span(),
+            format!("pattern '{name}' needs at least one literal for the prefilter"),
+        ));
+    }
+    let mut literals = Vec::new();
+    for lit in p.literals.get_ref() {
+        if lit.get_ref().len() < MIN_LITERAL_LEN {
+            return Err(pos.err(
+                lit.span(),
+                format!(
+                    "literal '{}' is shorter than {MIN_LITERAL_LEN} bytes and would match too often",
+                    lit.get_ref()
+                ),
+            ));
+        }
+        literals.push(lit.get_ref().clone());
+    }
+    let regex = p.regex.as_ref().map(|r| compile(pos, r, &name)).transpose()?;
+    let not_regex = p.not_regex.as_ref().map(|r| compile(pos, r, &name)).transpose()?;
+    let sources = match &p.sources {
+        None => Source::Job.bit() | Source::Service.bit() | Source::Runner.bit(),
+        Some(list) => {
+            let mut bits = 0;
+            for s in list {
+                bits |= match s.get_ref().as_str() {
+                    "job" => Source::Job.bit(),
+                    "service" => Source::Service.bit(),
+                    "runner" => Source::Runner.bit(),
+                    other => {
+                        return Err(pos.err(
+                            s.span(),
+                            format!("source '{other}' is not one of job, service, runner"),
+                        ))
+                    }
+                };
+            }
+            bits
+        }
+    };
+    let build_output = match p.build_output.as_ref().map(|b| (b.get_ref().as_str(), b.span())) {
+        None | Some(("any", _)) => BuildOutput::Any,
+        Some(("never", _)) => BuildOutput::Never,
+        Some(("only", _)) => BuildOutput::Only,
+        Some((other, span)) => {
+            return Err(
+                pos.err(span, format!("build_output '{other}' is not one of any, never, only"))
+            )
+        }
+    };
+    let strength = match p.strength.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
+        None | Some(("strong", _)) => Strength::Strong,
+        Some(("weak", _)) => Strength::Weak,
+        Some(("context", _)) => Strength::Context,
+        Some(("veto", _)) => Strength::Veto,
+        Some((other, span)) => {
+            return Err(pos.err(
+                span,
+                format!("strength '{other}' is not one of strong, weak, context, veto"),
+            ))
+        }
+    };
+    Ok(Pattern { name, literals, regex, not_regex, sources, build_output, strength })
+}
+
+fn compile(pos: &Positions<'_>, re: &Spanned<String>, name: &str) -> Result<Regex, LoadError> {
+    RegexBuilder::new(re.get_ref()).size_limit(REGEX_SIZE_LIMIT).build().map_err(|e| {
+        let detail = e.to_string().lines().last().unwrap_or("invalid regex").trim().to_string();
+        pos.err(re.span(), format!("pattern '{name}': regex does not compile: {detail}"))
+    })
+}
+
+fn parse_rule(pos: &Positions<'_>, r: &RawRule, patterns: &[Pattern]) -> Result<Rule, LoadError> {
+    let index = |n: &Spanned<String>| {
+        patterns.iter().position(|p| &p.name == n.get_ref()).ok_or_else(|| {
+            pos.err(n.span(), format!("rule names unknown pattern '{}'", n.get_ref()))
+        })
+    };
+    let all_of = r.all_of.iter().map(index).collect::<Result<Vec<_>, _>>()?;
+    let none_of = r.none_of.iter().map(index).collect::<Result<Vec<_>, _>>()?;
+    let runner_before = match &r.context.runner_before {
+        None => None,
+        Some(v) => Some(Version::parse(v.get_ref()).ok_or_else(|| {
+            pos.err(v.span(), format!("runner_before '{}' is not a version", v.get_ref()))
+        })?),
+    };
+    Ok(Rule {
+        all_of,
+        none_of,
+        context: ContextCondition {
+            preamble: r.context.preamble,
+            dind_service: r.context.dind_service,
+            registry_host_service: r.context.registry_host_service,
+            executor: r.context.executor.clone(),
+            runner_before,
+            service_log: r.context.service_log,
+        },
+    })
+}
+
+/// Loads every `*.toml` in a directory (not recursively), in file-name order.
+pub(super) fn load_dir(dir: &Path) -> Result<Vec<Signature>, LoadError> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| LoadError::new(dir, format!("cannot read signature directory: {e}")))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(LoadError::new(dir, "no *.toml signature files in this directory"));
+    }
+    paths
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| LoadError::new(p, format!("cannot read: {e}")))?;
+            parse(&text, p)
+        })
+        .collect()
+}
+
+fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+id = "demo-class"
+title = "A demo"
+kind = "root"
+severity = "error"
+summary = "Because."
+docs = ["https://docs.gitlab.com/"]
+fix = "Do it."
+
+[[pattern]]
+name = "hit"
+literals = ["demo failure"]
+regex = 'demo failure (?P<what>\w+)'
+
+[tests]
+match = ["demo failure now"]
+no_match = ["demo success"]
+"#;
+
+    fn load(text: &str) -> Result<Signature, LoadError> {
+        parse(text, Path::new("sigs/demo-class.toml"))
+    }
+
+    #[test]
+    fn good_file_loads() {
+        let s = load(GOOD).unwrap();
+        assert_eq!(s.id, "demo-class");
+        assert_eq!(s.rank, 50);
+        assert_eq!(s.patterns[0].strength, Strength::Strong);
+        let caps = s.patterns[0].confirm(b"x demo failure disk").unwrap();
+        assert_eq!(caps, (2, vec![("what".to_string(), "disk".to_string())]));
+    }
+
+    /// Each case: an edit of GOOD, and the start of the message plus the line it names.
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let cases: &[(&str, &str, &str, Option<usize>)] = &[
+            ("kind = \"root\"", "kind = \"rooot\"", "kind 'rooot'", Some(5)),
+            (
+                "regex = 'demo failure (?P<what>\\w+)'",
+                "regex = 'demo (failure'",
+                "pattern 'hit': regex does not compile",
+                Some(14),
+            ),
+            (
+                "literals = [\"demo failure\"]",
+                "literals = [\"dem\"]",
+                "literal 'dem' is shorter",
+                Some(13),
+            ),
+            ("id = \"demo-class\"", "id = \"other\"", "id 'other' must equal", Some(2)),
+            ("fix = \"Do it.\"", "fix = \"Do it.\"\nbogus = 1", "unknown field `bogus`", Some(9)),
+            ("title = \"A demo\"", "title = ", "", Some(3)),
+            ("no_match = [\"demo success\"]", "no_match = []", "[tests] needs", Some(16)),
+        ];
+        for (from, to, want, line) in cases {
+            let text = GOOD.replacen(from, to, 1);
+            assert_ne!(text, GOOD, "edit {from:?} did not apply");
+            let err = load(&text).expect_err(to);
+            assert!(err.message.starts_with(want), "{to:?}: got {err}");
+            assert_eq!(err.position.map(|p| p.0), *line, "{to:?}: got {err}");
+            assert!(err.to_string().starts_with("sigs/demo-class.toml:"), "{err}");
+        }
+    }
+
+    #[test]
+    fn weak_pattern_needs_a_question() {
+        let text = GOOD.replacen("regex =", "strength = \"weak\"\nregex =", 1);
+        let err = load(&text).unwrap_err();
+        assert!(err.message.contains("needs a `question`"), "{err}");
+        let text = text.replacen("fix =", "question = \"Is it?\"\nfix =", 1);
+        assert!(load(&text).is_ok());
+    }
+
+    #[test]
+    fn rules_must_name_known_patterns() {
+        let text = format!("{GOOD}\n[[rule]]\nall_of = [\"nope\"]\n");
+        let err = load(&text).unwrap_err();
+        assert!(err.message.contains("unknown pattern 'nope'"), "{err}");
+    }
+}

@@ -1,0 +1,397 @@
+//! The knowledge base: what a signature (one failure class) is, and the validated set of them.
+
+mod builtin;
+mod load;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use regex::bytes::Regex;
+use serde::Serialize;
+
+use crate::error::LoadError;
+
+pub use builtin::BUILTIN;
+
+/// What a class is, in the catalog's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A cause to fix.
+    Root,
+    /// Evidence that other classes explain.
+    Symptom,
+    /// Not a failure by itself.
+    Advice,
+    /// A retry may succeed.
+    Transient,
+}
+
+/// How bad a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing.
+    Info,
+    /// Likely to hurt.
+    Warning,
+    /// Fails the job.
+    Error,
+}
+
+/// Where a log line came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// The job's own script output.
+    Job,
+    /// A service container's log (the dind daemon).
+    Service,
+    /// The runner's own messages (preamble, stage headers, `ERROR: Job failed`).
+    Runner,
+}
+
+impl Source {
+    fn bit(self) -> u8 {
+        match self {
+            Source::Job => 1,
+            Source::Service => 2,
+            Source::Runner => 4,
+        }
+    }
+
+    /// The lowercase name used in signature files and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Job => "job",
+            Source::Service => "service",
+            Source::Runner => "runner",
+        }
+    }
+}
+
+/// Whether a pattern counts on lines printed by a `RUN` step of an image build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildOutput {
+    /// Everywhere.
+    Any,
+    /// Not on `RUN` step output: that is the application's network, not the daemon's.
+    Never,
+    /// Only on `RUN` step output.
+    Only,
+}
+
+/// What a pattern's match means for its class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strength {
+    /// Reports the class on its own.
+    Strong,
+    /// Reports the class when a rule holds; otherwise makes it a candidate.
+    Weak,
+    /// Only used by rules.
+    Context,
+    /// Suppresses the class when it matches anywhere.
+    Veto,
+}
+
+/// One piece of evidence a class looks for on a single decoded line.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    /// Unique within its signature.
+    pub name: String,
+    /// Prefilter needles; the decoded line must contain one for the pattern to match.
+    pub literals: Vec<String>,
+    /// Confirmation on the decoded line.
+    pub regex: Option<Regex>,
+    /// The line must not match this.
+    pub not_regex: Option<Regex>,
+    sources: u8,
+    /// Whether it counts on `RUN` step output.
+    pub build_output: BuildOutput,
+    /// What a match means.
+    pub strength: Strength,
+}
+
+impl Pattern {
+    /// Whether lines from `source` can match.
+    pub fn accepts_source(&self, source: Source) -> bool {
+        self.sources & source.bit() != 0
+    }
+
+    /// Whether a line in (or out of) a build step can match.
+    pub fn accepts_build_output(&self, in_build_step: bool) -> bool {
+        match self.build_output {
+            BuildOutput::Any => true,
+            BuildOutput::Never => !in_build_step,
+            BuildOutput::Only => in_build_step,
+        }
+    }
+
+    /// Confirms a decoded line that contains one of the literals. Returns where
+    /// the match starts and the regex captures (name, value).
+    pub fn confirm(&self, line: &[u8]) -> Option<(usize, Vec<(String, String)>)> {
+        let found = match &self.regex {
+            None => {
+                let at =
+                    self.literals.iter().find_map(|l| memchr::memmem::find(line, l.as_bytes()))?;
+                (at, Vec::new())
+            }
+            Some(re) => {
+                let caps = re.captures(line)?;
+                let at = caps.get(0).map_or(0, |m| m.start());
+                let named = re
+                    .capture_names()
+                    .flatten()
+                    .filter_map(|name| {
+                        caps.name(name).map(|m| {
+                            (name.to_string(), String::from_utf8_lossy(m.as_bytes()).into_owned())
+                        })
+                    })
+                    .collect();
+                (at, named)
+            }
+        };
+        if let Some(not) = &self.not_regex {
+            if not.is_match(line) {
+                return None;
+            }
+        }
+        Some(found)
+    }
+}
+
+/// Conditions on the job, read from the runner's preamble. `None` means "not asked".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContextCondition {
+    /// The log has the runner preamble.
+    pub preamble: Option<bool>,
+    /// A `*dind*` service was started.
+    pub dind_service: Option<bool>,
+    /// A started dind service's image has a registry host.
+    pub registry_host_service: Option<bool>,
+    /// The executor named in the preamble.
+    pub executor: Option<String>,
+    /// The runner version is strictly older than this.
+    pub runner_before: Option<Version>,
+    /// Service container log lines were captured.
+    pub service_log: Option<bool>,
+}
+
+/// "These patterns matched, those did not, and the job looks like this".
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Indexes into the signature's patterns that must all have matched.
+    pub all_of: Vec<usize>,
+    /// Indexes into the signature's patterns that must not have matched.
+    pub none_of: Vec<usize>,
+    /// Conditions on the job context.
+    pub context: ContextCondition,
+}
+
+/// Example lines a signature carries, run by the test suite and `dindlog signatures test`.
+#[derive(Debug, Clone, Default)]
+pub struct Examples {
+    /// Lines that must hit the class.
+    pub matches: Vec<String>,
+    /// Near misses that must not.
+    pub no_matches: Vec<String>,
+    /// Classes whose strong patterns a match line may also hit.
+    pub overlaps: Vec<String>,
+}
+
+/// One failure class: its documentation, evidence patterns, rules and examples.
+#[derive(Debug, Clone)]
+pub struct Signature {
+    /// The catalog id (public contract).
+    pub id: String,
+    /// One line.
+    pub title: String,
+    /// The catalog's kind.
+    pub kind: Kind,
+    /// The catalog's severity.
+    pub severity: Severity,
+    /// Prior likelihood among classes that share ambiguous evidence (0..=100).
+    pub rank: u8,
+    /// Why it happens.
+    pub summary: String,
+    /// The check that tells this class apart when it is only a candidate.
+    pub question: Option<String>,
+    /// Classes this one explains when both are found.
+    pub explains: Vec<String>,
+    /// Documentation links.
+    pub docs: Vec<String>,
+    /// The fix, with `{placeholders}`.
+    pub fix: String,
+    /// Executor-specific fixes that replace `fix`.
+    pub fix_by_executor: BTreeMap<String, String>,
+    /// Evidence patterns.
+    pub patterns: Vec<Pattern>,
+    /// Rules for weak evidence.
+    pub rules: Vec<Rule>,
+    /// Example lines.
+    pub examples: Examples,
+    /// The file it was loaded from.
+    pub origin: PathBuf,
+}
+
+impl Signature {
+    /// Parses and validates one signature file. `stem` is the file name without
+    /// `.toml`, which must equal the id.
+    pub fn from_toml(text: &str, origin: &Path) -> Result<Signature, LoadError> {
+        load::parse(text, origin)
+    }
+
+    /// The fix text for this executor, before placeholders are filled in.
+    pub fn fix_for(&self, executor: Option<&str>) -> &str {
+        executor.and_then(|e| self.fix_by_executor.get(e)).unwrap_or(&self.fix)
+    }
+}
+
+/// A validated, immutable set of signatures. Cheap to share between threads.
+#[derive(Debug, Clone)]
+pub struct SignatureSet {
+    sigs: Vec<Signature>,
+    by_id: HashMap<String, usize>,
+}
+
+impl SignatureSet {
+    /// The signatures compiled into the binary.
+    pub fn builtin() -> Result<SignatureSet, LoadError> {
+        let mut sigs = Vec::with_capacity(BUILTIN.len());
+        for (name, text) in BUILTIN {
+            sigs.push(Signature::from_toml(text, &Path::new("signatures").join(name))?);
+        }
+        SignatureSet::new(sigs)
+    }
+
+    /// Builds a set, checking what spans files: unique ids and known `explains`
+    /// and `overlaps` targets.
+    pub fn new(sigs: Vec<Signature>) -> Result<SignatureSet, LoadError> {
+        let mut by_id = HashMap::with_capacity(sigs.len());
+        for (i, s) in sigs.iter().enumerate() {
+            if let Some(prev) = by_id.insert(s.id.clone(), i) {
+                return Err(LoadError::new(
+                    &s.origin,
+                    format!("id '{}' is already defined in {}", s.id, sigs[prev].origin.display()),
+                ));
+            }
+        }
+        for s in &sigs {
+            for target in s.explains.iter().chain(&s.examples.overlaps) {
+                if !by_id.contains_key(target) {
+                    return Err(LoadError::new(
+                        &s.origin,
+                        format!("'{}' names unknown class '{}'", s.id, target),
+                    ));
+                }
+            }
+        }
+        Ok(SignatureSet { sigs, by_id })
+    }
+
+    /// Adds every `*.toml` in `dir`; a file whose id is already known replaces
+    /// that signature.
+    pub fn with_dir(self, dir: &Path) -> Result<SignatureSet, LoadError> {
+        let mut sigs = self.sigs;
+        for s in load::load_dir(dir)? {
+            match sigs.iter().position(|old| old.id == s.id) {
+                Some(i) => sigs[i] = s,
+                None => sigs.push(s),
+            }
+        }
+        SignatureSet::new(sigs)
+    }
+
+    /// All signatures, in load order (built-ins sorted by id, then user files).
+    pub fn iter(&self) -> impl Iterator<Item = &Signature> {
+        self.sigs.iter()
+    }
+
+    /// Number of signatures.
+    pub fn len(&self) -> usize {
+        self.sigs.len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.sigs.is_empty()
+    }
+
+    /// The signature at an index.
+    pub fn get(&self, index: usize) -> &Signature {
+        &self.sigs[index]
+    }
+
+    /// The index of a class id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The signature with a class id.
+    pub fn by_id(&self, id: &str) -> Option<&Signature> {
+        self.index_of(id).map(|i| &self.sigs[i])
+    }
+}
+
+/// A dotted version such as a runner's `17.3.1`; compared numerically.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Version(pub Vec<u32>);
+
+impl Version {
+    /// Parses the leading `N(.N)*` of `s` (`17.3.1~beta` gives 17.3.1).
+    pub fn parse(s: &str) -> Option<Version> {
+        let s = s.trim().trim_start_matches('v');
+        let mut parts = Vec::new();
+        for piece in s.split('.') {
+            let digits: String = piece.chars().take_while(|c| c.is_ascii_digit()).collect();
+            if digits.is_empty() {
+                break;
+            }
+            parts.push(digits.parse().ok()?);
+            if digits.len() != piece.len() {
+                break;
+            }
+        }
+        if parts.is_empty() {
+            None
+        } else {
+            Some(Version(parts))
+        }
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|p| p.to_string()).collect();
+        f.write_str(&parts.join("."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_numerically() {
+        let v = |s| Version::parse(s).unwrap();
+        assert!(v("12.7.0") < v("12.8"));
+        assert!(v("12.10") > v("12.8"));
+        assert_eq!(v("17.3.1~beta.5"), v("17.3.1"));
+        assert_eq!(v("v16.11.0"), Version(vec![16, 11, 0]));
+        assert!(Version::parse("beta").is_none());
+    }
+
+    #[test]
+    fn builtin_set_is_valid() {
+        let set = SignatureSet::builtin().unwrap_or_else(|e| panic!("{e}"));
+        assert!(set.len() >= 27, "only {} signatures", set.len());
+    }
+
+    #[test]
+    fn scanner_types_are_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<SignatureSet>();
+        check::<Signature>();
+    }
+}
