@@ -82,6 +82,18 @@ pub struct ScanArgs {
     /// Exit 1 when a finding reaches this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
     pub fail_on: FailOn,
+    /// Also write a JUnit XML report (GitLab `artifacts:reports:junit`).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Also write a Code Quality report (GitLab `artifacts:reports:codequality`).
+    #[arg(long, value_name = "FILE")]
+    pub codequality: Option<PathBuf>,
+    /// Also write an annotations report (GitLab `artifacts:reports:annotations`).
+    #[arg(long, value_name = "FILE")]
+    pub annotations: Option<PathBuf>,
+    /// Also write a dotenv report (`DINDLOG_ROOT_CAUSE`, `DINDLOG_TRANSIENT`, ...).
+    #[arg(long, value_name = "FILE")]
+    pub dotenv: Option<PathBuf>,
     /// Threads for scanning several inputs (default: all cores).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
@@ -101,6 +113,10 @@ pub enum Format {
     Json,
     /// JSON Lines: events as each input is classified.
     Jsonl,
+    /// GitHub Actions workflow commands (`::error`, `::group::`).
+    Github,
+    /// The human output inside a collapsible GitLab job-log section.
+    Gitlab,
 }
 
 /// Output formats of `signatures`.

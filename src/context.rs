@@ -128,6 +128,10 @@ static RE: LazyLock<ProbeRegexes> = LazyLock::new(|| {
 impl JobContext {
     /// Updates the context from a decoded runner line that contains a probe literal.
     pub(crate) fn observe(&mut self, probe: Probe, text: &[u8]) {
+        let Some((literal, _)) = PROBES.iter().find(|(_, p)| *p == probe) else { return };
+        if memchr::memmem::find(text, literal.as_bytes()).is_none() {
+            return;
+        }
         let text = trim_start(text);
         let cap1 =
             |re: &Regex| re.captures(text).and_then(|c| c.get(1)).map(|m| lossy(m.as_bytes()));

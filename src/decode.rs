@@ -152,6 +152,14 @@ fn skip_escape(line: &[u8], i: usize) -> usize {
             }
             line.len()
         }
+        // nF sequences such as `ESC ( B` (character set): intermediates, then a final byte.
+        0x20..=0x2f => {
+            let mut j = i + 2;
+            while j < line.len() && (0x20..=0x2f).contains(&line[j]) {
+                j += 1;
+            }
+            (j + 1).min(line.len())
+        }
         _ => i + 2,
     }
 }

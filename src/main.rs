@@ -188,8 +188,11 @@ fn scan(args: ScanArgs) -> Result<u8> {
             }
             JsonLines::summary(&mut out, &summary)?;
         }
+        Format::Github => report::print_github(&mut out, &reports)?,
+        Format::Gitlab => print_section(&mut out, &reports, &summary, color)?,
     }
     out.flush()?;
+    write_report_files(&args, &reports)?;
 
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
@@ -204,6 +207,61 @@ fn scan(args: ScanArgs) -> Result<u8> {
     } else {
         EXIT_CLEAN
     })
+}
+
+/// The human report inside a GitLab collapsible section.
+fn print_section(
+    w: &mut dyn Write,
+    reports: &[FileReport],
+    summary: &Summary,
+    color: bool,
+) -> Result<()> {
+    let mut body = Vec::new();
+    let opts = HumanOptions { color, headers: reports.len() > 1 };
+    for r in reports {
+        report::print_human(&mut body, r, opts)?;
+    }
+    if reports.len() > 1 {
+        report::print_summary(&mut body, summary, color)?;
+    }
+    let findings: usize = reports.iter().map(|r| r.findings.len()).sum();
+    let header = match reports.iter().find_map(|r| r.root_cause()) {
+        Some(f) => format!("dindlog: root cause {} ({findings} findings)", f.id),
+        None => format!("dindlog: {findings} findings"),
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    report::gitlab_section(w, &header, &String::from_utf8_lossy(&body), now)?;
+    Ok(())
+}
+
+/// Writes the `--junit`, `--codequality`, `--annotations` and `--dotenv` files.
+fn write_report_files(args: &ScanArgs, reports: &[FileReport]) -> Result<()> {
+    let write = |path: &std::path::Path, text: String| -> Result<()> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("{}: cannot create directory: {e}", parent.display()))?;
+        }
+        std::fs::write(path, text)
+            .map_err(|e| format!("{}: cannot write report: {e}", path.display()).into())
+    };
+    if let Some(p) = &args.junit {
+        write(p, report::junit(reports))?;
+    }
+    if let Some(p) = &args.codequality {
+        write(p, report::codequality(reports, &|_| None))?;
+    }
+    if let Some(p) = &args.annotations {
+        let job_url = std::env::var("CI_JOB_URL")
+            .ok()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+        write(p, report::annotations(reports, job_url.as_deref()))?;
+    }
+    if let Some(p) = &args.dotenv {
+        write(p, report::dotenv(reports))?;
+    }
+    Ok(())
 }
 
 fn explain(id: &str, common: &CommonArgs) -> Result<u8> {

@@ -370,7 +370,10 @@ impl<'s> FileScan<'s> {
     /// region a borrowed pending line points into.
     fn flush_in(&mut self, bytes: &[u8]) {
         let p = std::mem::take(&mut self.pending);
-        if !p.active || !p.candidate {
+        // Inside a service-log block or a build step every line matters to the
+        // state (service lines are counted, `$ ` ends a step), not only those
+        // with a literal.
+        if !p.active || !(p.candidate || self.tracker.wants_every_line()) {
             return;
         }
         match p.borrowed {
@@ -519,4 +522,161 @@ fn excerpt(text: &[u8], at: usize) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signature::Signature;
+    use std::path::Path;
+
+    const SIG: &str = r#"
+id = "demo"
+title = "Demo"
+kind = "root"
+severity = "error"
+summary = "s"
+docs = ["https://docs.gitlab.com/"]
+fix = "f"
+[[pattern]]
+name = "connect"
+literals = ["Cannot connect to the Docker daemon"]
+regex = 'Cannot connect to the Docker daemon at (?P<url>\S+?)\.? '
+[[pattern]]
+name = "svc"
+literals = ["are you root?"]
+sources = ["service"]
+[[pattern]]
+name = "run-only"
+literals = ["no such host"]
+build_output = "never"
+[tests]
+match = ["Cannot connect to the Docker daemon at tcp://docker:2375. Is"]
+no_match = ["x"]
+"#;
+
+    fn scanner() -> Scanner {
+        let sig = Signature::from_toml(SIG, Path::new("demo.toml")).unwrap();
+        Scanner::new(SignatureSet::new(vec![sig]).unwrap())
+    }
+
+    /// (pattern name, line, source) of every evidence line.
+    fn hits(sc: &Scanner, r: &ScanResult) -> Vec<(String, u64, Source)> {
+        let set = sc.signatures();
+        let mut v: Vec<_> = r
+            .hits
+            .iter()
+            .flat_map(|h| {
+                let name = set.get(h.sig).patterns[h.pat].name.clone();
+                h.evidence.iter().map(move |e| (name.clone(), e.line, e.source))
+            })
+            .collect();
+        v.sort_by_key(|x| x.1);
+        v
+    }
+
+    #[test]
+    fn ansi_split_literal_is_found() {
+        let sc = scanner();
+        let log =
+            b"ok\nCannot \x1b[1mconnect\x1b[0m to the Docker daemon at tcp://docker:2375. Is it\n";
+        assert_eq!(hits(&sc, &sc.scan_bytes(log)), vec![("connect".into(), 2, Source::Job)]);
+    }
+
+    #[test]
+    fn carriage_return_erases_what_it_rewrites() {
+        let sc = scanner();
+        let log = b"Cannot connect to the Docker daemon at tcp://x:1. Is\rall good\n";
+        assert!(sc.scan_bytes(log).hits.is_empty());
+    }
+
+    #[test]
+    fn timestamp_continuations_are_joined_per_stream() {
+        let sc = scanner();
+        let log = b"2024-05-01T10:00:00.000001Z 00O Running with gitlab-runner 17.3.1 (abc)\n\
+2024-05-01T10:00:01.000001Z 01E 50%\rCannot connect to the Doc\n\
+2024-05-01T10:00:01.000002Z 01E+ker daemon at tcp://docker:2375. Is the docker daemon running?\n\
+2024-05-01T10:00:02.000001Z 0fO [service:docker] mount: permission denied (are you root?)\n";
+        let r = sc.scan_bytes(log);
+        assert!(r.context.timestamps && r.context.preamble);
+        assert_eq!(
+            hits(&sc, &r),
+            vec![("connect".into(), 2, Source::Job), ("svc".into(), 4, Source::Service)]
+        );
+        let caps = &r.hits[0].evidence[0].captures;
+        assert_eq!(caps, &vec![("url".to_string(), "tcp://docker:2375".to_string())]);
+    }
+
+    #[test]
+    fn continuation_of_another_stream_is_not_joined() {
+        let sc = scanner();
+        let log = b"2024-05-01T10:00:01.000001Z 01E Cannot connect to the Doc\n\
+2024-05-01T10:00:01.000002Z 00O+ker daemon at tcp://docker:2375. Is\n";
+        assert!(sc.scan_bytes(log).hits.is_empty());
+    }
+
+    #[test]
+    fn service_lines_only_count_as_service() {
+        let sc = scanner();
+        let r = sc.scan_bytes(b"$ mount /x\nmount: permission denied (are you root?)\n");
+        assert!(r.hits.is_empty(), "job output is not the service log");
+    }
+
+    #[test]
+    fn build_step_output_is_excluded_where_asked() {
+        let sc = scanner();
+        let log = b"#8 2.104 go: lookup proxy.golang.org on 10.0.0.2:53: no such host\n\
+error during connect: dial tcp: lookup docker on 10.0.0.2:53: no such host\n";
+        assert_eq!(hits(&sc, &sc.scan_bytes(log)), vec![("run-only".into(), 2, Source::Job)]);
+    }
+
+    #[test]
+    fn long_line_is_found_with_bounded_buffer() {
+        let sc = scanner();
+        let mut log = vec![b'a'; 100_000];
+        log.extend_from_slice(b" Cannot connect to the Docker daemon at tcp://d:2375. Is");
+        log.extend(std::iter::repeat_n(b'b', 50_000));
+        log.extend_from_slice(b"\nsecond line\n");
+        let opts = ScanOptions { capacity: 16 * 1024, ..ScanOptions::default() };
+        let r = sc.scan_reader(&log[..], &opts).unwrap();
+        assert_eq!(hits(&sc, &r), vec![("connect".into(), 1, Source::Job)]);
+        assert_eq!(r.lines, 2);
+        assert_eq!(r.hits[0].count, 1, "overlapping pieces count once");
+    }
+
+    #[test]
+    fn same_result_for_every_capacity_and_the_naive_scan() {
+        let sc = scanner();
+        let mut log = Vec::new();
+        for i in 0..400 {
+            log.extend_from_slice(format!("line {i} with filler text\n").as_bytes());
+            if i % 37 == 0 {
+                log.extend_from_slice(b"\x1b[31;1mCannot connect to the Docker daemon at tcp://docker:2375. Is it\x1b[0;m\n");
+            }
+            if i % 53 == 0 {
+                log.extend_from_slice(
+                    b"[service:docker] mount: permission denied (are you root?)\n",
+                );
+            }
+        }
+        let counts = |r: &ScanResult| r.hits.iter().map(|h| h.count).collect::<Vec<_>>();
+        let naive = sc.scan_naive(&log);
+        let want = hits(&sc, &naive);
+        assert_eq!(counts(&naive), vec![11, 8]);
+        for cap in [8192, 8193, 9001, 65536, 1 << 20] {
+            let opts = ScanOptions { capacity: cap, ..ScanOptions::default() };
+            let r = sc.scan_reader(&log[..], &opts).unwrap();
+            assert_eq!(hits(&sc, &r), want, "capacity {cap}");
+            assert_eq!(counts(&r), counts(&naive), "capacity {cap}");
+        }
+    }
+
+    #[test]
+    fn excerpts_keep_the_match() {
+        let long = format!("{}MATCH{}", "x".repeat(1000), "y".repeat(1000));
+        let e = excerpt(long.as_bytes(), 1000);
+        assert!(e.contains("MATCH") && e.starts_with('…') && e.ends_with('…'));
+        assert!(e.chars().count() <= EXCERPT + 2);
+        assert_eq!(excerpt("é".repeat(10).as_bytes(), 3), "é".repeat(10));
+    }
 }

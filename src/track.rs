@@ -69,6 +69,11 @@ impl Tracker {
         }
     }
 
+    /// Whether the next line must be visited even without a literal.
+    pub(crate) fn wants_every_line(&self) -> bool {
+        self.service_block || self.build_step
+    }
+
     /// Classifies a decoded line and advances the state past it.
     pub(crate) fn line(&mut self, header: Option<Header>, text: &[u8]) -> LineInfo {
         let trimmed = trim(text);

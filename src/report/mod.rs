@@ -1,5 +1,6 @@
 //! The report data model (one `FileReport` per input, a `Summary` over all) and the printers that render it.
 
+mod gitlab;
 mod human;
 mod json;
 mod term;
@@ -12,6 +13,9 @@ use crate::classify::{Finding, Role};
 use crate::context::JobContext;
 use crate::signature::Severity;
 
+pub use gitlab::{
+    annotations, codequality, dotenv, gitlab_section, junit, print_github, ConfigLocation,
+};
 pub use human::{print_explain, print_human, print_signature_table, print_summary, HumanOptions};
 pub use json::{print_json, JsonLines};
 pub use term::escape_terminal;

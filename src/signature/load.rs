@@ -418,23 +418,23 @@ no_match = ["demo success"]
     #[test]
     fn errors_name_file_line_and_column() {
         let cases: &[(&str, &str, &str, Option<usize>)] = &[
-            ("kind = \"root\"", "kind = \"rooot\"", "kind 'rooot'", Some(5)),
+            ("kind = \"root\"", "kind = \"rooot\"", "kind 'rooot'", Some(4)),
             (
                 "regex = 'demo failure (?P<what>\\w+)'",
                 "regex = 'demo (failure'",
                 "pattern 'hit': regex does not compile",
-                Some(14),
+                Some(13),
             ),
             (
                 "literals = [\"demo failure\"]",
                 "literals = [\"dem\"]",
                 "literal 'dem' is shorter",
-                Some(13),
+                Some(12),
             ),
             ("id = \"demo-class\"", "id = \"other\"", "id 'other' must equal", Some(2)),
             ("fix = \"Do it.\"", "fix = \"Do it.\"\nbogus = 1", "unknown field `bogus`", Some(9)),
             ("title = \"A demo\"", "title = ", "", Some(3)),
-            ("no_match = [\"demo success\"]", "no_match = []", "[tests] needs", Some(16)),
+            ("no_match = [\"demo success\"]", "no_match = []", "[tests] needs", Some(15)),
         ];
         for (from, to, want, line) in cases {
             let text = GOOD.replacen(from, to, 1);

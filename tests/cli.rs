@@ -1,0 +1,223 @@
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+use serde_json::Value;
+
+use crate::util::{cmd, dir, run, write};
+
+const TLS_LOG: &[u8] = b"\x1b[0KRunning with gitlab-runner 17.3.1 (66269445)\x1b[0;m\n\
+section_start:1717171712:step_script\r\x1b[0K\x1b[0K\x1b[36;1mExecuting \"step_script\" stage of the job script\x1b[0;m\x1b[0;m\n\
+\x1b[32;1m$ docker info\x1b[0;m\n\
+Cannot connect to the Docker daemon at tcp://docker:2375. Is the docker daemon running?\n\
+\x1b[31;1mERROR: Job failed: exit code 1\x1b[0;m\n";
+
+const CLEAN_LOG: &[u8] = b"$ make test\nok  \tgithub.com/acme/app\t0.012s\nJob succeeded\n";
+
+#[test]
+fn stdin_is_read_and_the_root_cause_comes_first() {
+    let r = run(&[], Some(TLS_LOG));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.starts_with("Root cause: daemon-tls-port"), "{}", r.stdout);
+    assert!(r.stdout.contains("line 4"), "{}", r.stdout);
+    assert!(r.stdout.contains("https://docs.gitlab.com/"), "{}", r.stdout);
+    assert!(!r.stdout.contains('\x1b'), "no colour when piped");
+}
+
+#[test]
+fn a_clean_log_exits_zero() {
+    let r = run(&["-"], Some(CLEAN_LOG));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("No known Docker-build failure found"), "{}", r.stdout);
+}
+
+#[test]
+fn json_document_has_the_documented_shape() {
+    let r = run(&["--format", "json"], Some(TLS_LOG));
+    assert_eq!(r.code, 1);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    let f = &v["files"][0]["findings"][0];
+    assert_eq!(v["files"][0]["path"], "<stdin>");
+    assert_eq!(f["id"], "daemon-tls-port");
+    assert_eq!(f["role"], "cause");
+    assert_eq!(f["kind"], "root");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["first_line"], 4);
+    assert_eq!(f["evidence"][0]["line"], 4);
+    assert_eq!(f["evidence"][0]["source"], "job");
+    assert_eq!(f["evidence"][0]["section"], "step_script");
+    assert!(f["fix"].as_str().unwrap().contains("2376"));
+    assert!(f["docs"][0].as_str().unwrap().starts_with("https://docs.gitlab.com/"));
+    assert_eq!(v["summary"]["files"], 1);
+    assert_eq!(v["summary"]["classes"]["daemon-tls-port"]["cause"], 1);
+    assert_eq!(v["files"][0]["context"]["runner_version"], "17.3.1");
+}
+
+#[test]
+fn jsonl_streams_events_in_order() {
+    let d = dir("jsonl");
+    let a = write(&d, "a.log", TLS_LOG);
+    let b = write(&d, "b.log", CLEAN_LOG);
+    let r = run(&["--format", "jsonl", a.to_str().unwrap(), b.to_str().unwrap()], None);
+    let types: Vec<String> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["type"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(types, ["begin", "finding", "end", "begin", "end", "summary"]);
+    let finding: Value = serde_json::from_str(r.stdout.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(finding["data"]["id"], "daemon-tls-port");
+    assert!(finding["data"]["path"].as_str().unwrap().ends_with("a.log"));
+}
+
+#[test]
+fn an_unreadable_input_does_not_stop_the_others() {
+    let d = dir("unreadable");
+    let good = write(&d, "good.log", TLS_LOG);
+    let missing = d.join("missing.log");
+    let r = run(&[missing.to_str().unwrap(), good.to_str().unwrap(), d.to_str().unwrap()], None);
+    assert_eq!(r.code, 2);
+    let errs: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(errs.len(), 2, "{}", r.stderr);
+    assert!(
+        errs[0].starts_with("dindlog: ")
+            && errs[0].ends_with("missing.log: no such file or directory"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        errs[1].ends_with("is a directory (use `dindlog scan DIR` to walk it)"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("Root cause: daemon-tls-port"), "{}", r.stdout);
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    assert_eq!(run(&["--fail-on", "never"], Some(TLS_LOG)).code, 0);
+    let advice_only = b"\x1b[0KUsing docker image sha256:1a2b for docker:latest with digest docker@sha256:3c4d ...\x1b[0;m\nJob succeeded\n";
+    assert_eq!(run(&[], Some(advice_only)).code, 0);
+    assert_eq!(run(&["--fail-on", "info"], Some(advice_only)).code, 1);
+}
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    assert!(run(&["--color", "always"], Some(TLS_LOG)).stdout.contains("\x1b[1;31m"));
+    assert!(!run(&["--color", "never"], Some(TLS_LOG)).stdout.contains('\x1b'));
+    let mut c = cmd();
+    c.env("NO_COLOR", "1").stdin(Stdio::piped()).stdout(Stdio::piped());
+    let out = c.output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\x1b'));
+}
+
+#[test]
+fn log_text_cannot_drive_the_terminal() {
+    let log = b"Cannot connect to the Docker daemon at tcp://docker:2375. \x07\x08\x9b Is the docker daemon running?\x1b]0;pwned\x07\n";
+    let r = run(&["--color", "always"], Some(log));
+    let evidence = r.stdout.lines().find(|l| l.contains("Cannot connect")).unwrap();
+    assert!(evidence.contains("\\x07\\x08"), "{evidence}");
+    assert!(
+        !evidence.contains('\x07') && !evidence.contains('\x08') && !evidence.contains("pwned")
+    );
+}
+
+#[test]
+fn explain_and_signatures() {
+    let r = run(&["explain", "dind-not-privileged"], None);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.starts_with("dind-not-privileged"), "{}", r.stdout);
+    assert!(r.stdout.contains("privileged = true"), "{}", r.stdout);
+    let r = run(&["explain", "no-such-class"], None);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown class 'no-such-class'"));
+
+    let r = run(&["signatures"], None);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("27 classes"), "{}", r.stdout);
+    let r = run(&["signatures", "--format", "json"], None);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 27);
+
+    let r = run(&["signatures", "test"], None);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.trim_end().ends_with(" passed, 0 failed"), "{}", r.stdout);
+}
+
+#[test]
+fn user_signatures_are_tested_and_used() {
+    let d = dir("user_signatures");
+    let sig = "id = \"acme-cache\"\ntitle = \"ACME cache server down\"\nkind = \"transient\"\n\
+severity = \"error\"\nsummary = \"Our cache.\"\ndocs = [\"https://wiki.example.com/cache\"]\n\
+fix = \"Retry.\\nOr page the cache team.\"\n[[pattern]]\nname = \"down\"\nliterals = [\"acme-cache: 503\"]\n\
+[tests]\nmatch = [\"acme-cache: 503 Service Unavailable\"]\nno_match = [\"acme-cache: 200\"]\n";
+    write(&d, "acme-cache.toml", sig.as_bytes());
+    let r = run(&["signatures", "test", d.to_str().unwrap()], None);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let r =
+        run(&["--signatures", d.to_str().unwrap()], Some(b"acme-cache: 503 Service Unavailable\n"));
+    assert!(r.stdout.starts_with("Root cause: acme-cache"), "{}", r.stdout);
+
+    let bad =
+        sig.replace("no_match = [\"acme-cache: 200\"]", "no_match = [\"acme-cache: 503 again\"]");
+    write(&d, "acme-cache.toml", bad.as_bytes());
+    let r = run(&["signatures", "test", d.to_str().unwrap()], None);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("tests.no_match[0]: expected no hit for 'acme-cache'"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn service_log_given_beside_the_job_log_is_read_with_it() {
+    let d = dir("service_log");
+    let job = write(
+        &d,
+        "job.log",
+        b"\x1b[0KRunning with gitlab-runner 17.3.1 (66269445)\x1b[0;m\n\
+\x1b[0KStarting service docker:24.0.5-dind...\x1b[0;m\n\
+\x1b[32;1m$ docker build -t app .\x1b[0;m\n\
+error during connect: Get \"https://docker:2376/v1.24/info\": dial tcp: lookup docker on 10.0.0.2:53: no such host\n",
+    );
+    let svc = write(
+        &d,
+        "dind.log",
+        b"2023-08-01T16:04:10.664620455Z mount: permission denied (are you root?)\n\
+2023-08-01T16:04:10.664692175Z Could not mount /sys/kernel/security.\n\
+2023-08-01T16:04:10.664703615Z AppArmor detection and --privileged mode might break.\n",
+    );
+    let explicit =
+        run(&["--format", "json", job.to_str().unwrap(), "-s", svc.to_str().unwrap()], None);
+    let sniffed = run(&["--format", "json", job.to_str().unwrap(), svc.to_str().unwrap()], None);
+    for r in [explicit, sniffed] {
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(v["files"].as_array().unwrap().len(), 1, "{}", r.stdout);
+        let f = &v["files"][0]["findings"][0];
+        assert_eq!(f["id"], "dind-not-privileged", "{}", r.stdout);
+        assert_eq!(f["role"], "cause");
+        let files: Vec<&str> =
+            f["evidence"].as_array().unwrap().iter().filter_map(|e| e["file"].as_str()).collect();
+        assert!(files.iter().any(|f| f.ends_with("dind.log")), "{}", r.stdout);
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let d = dir("broken_pipe");
+    let log = write(&d, "job.log", TLS_LOG);
+    let mut c = cmd();
+    c.args(std::iter::repeat_n(log.to_str().unwrap(), 3000))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::null());
+    let mut child = c.spawn().unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    // The reader is dropped here, closing the pipe while dindlog still writes.
+    let out = child.wait_with_output().unwrap();
+    assert!(!first.is_empty());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(0), "a broken pipe is not an error");
+}

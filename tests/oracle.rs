@@ -1,0 +1,62 @@
+use std::io::{self, Read};
+
+use dindlog::{ScanOptions, ScanResult, Scanner, SignatureSet};
+
+use crate::corpus::logs;
+
+/// A reader that hands out at most `step` bytes per call, so refills land
+/// everywhere, including inside escape sequences and timestamp headers.
+struct Trickle<'a> {
+    data: &'a [u8],
+    step: usize,
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.step.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// Everything that classification reads from a scan.
+fn fingerprint(r: &ScanResult) -> String {
+    let hits: Vec<String> = r
+        .hits
+        .iter()
+        .map(|h| {
+            let lines: Vec<String> = h
+                .evidence
+                .iter()
+                .map(|e| format!("{}:{:?}:{}", e.line, e.source, e.text))
+                .collect();
+            format!("{}/{} x{} [{}]", h.sig, h.pat, h.count, lines.join(" | "))
+        })
+        .collect();
+    format!("{:?}\nlines={}\n{}", r.context, r.lines, hits.join("\n"))
+}
+
+#[test]
+fn fast_scan_equals_naive_scan_at_every_buffer_size() {
+    let scanner = Scanner::new(SignatureSet::builtin().unwrap());
+    let mut checked = 0;
+    for (log, _) in logs() {
+        let data = std::fs::read(&log).unwrap();
+        let want = fingerprint(&scanner.scan_naive(&data));
+        for (capacity, step) in
+            [(8192, 8192), (8193, 1), (10_007, 333), (65_536, 4096), (1 << 20, 1 << 20)]
+        {
+            let opts = ScanOptions { capacity, ..ScanOptions::default() };
+            let got = scanner.scan_reader(Trickle { data: &data, step }, &opts).unwrap();
+            assert_eq!(
+                fingerprint(&got),
+                want,
+                "{}: capacity {capacity}, read size {step}",
+                log.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 200);
+}
