@@ -27,6 +27,10 @@ pub struct Cli {
 pub enum Command {
     /// Scan job logs (the default).
     Scan(ScanArgs),
+    /// Run a command, pass its output through, and diagnose it if it fails.
+    Run(RunArgs),
+    /// In after_script: print the diagnosis of the logs `run` kept and write reports.
+    Annotate(AnnotateArgs),
     /// Print everything known about one failure class.
     Explain {
         /// The class id, e.g. dind-not-privileged.
@@ -82,6 +86,21 @@ pub struct ScanArgs {
     /// Exit 1 when a finding reaches this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
     pub fail_on: FailOn,
+    #[command(flatten)]
+    pub reports: ReportArgs,
+    /// Threads for scanning several inputs (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Read buffer size in bytes (for testing chunk boundaries).
+    #[arg(long, hide = true, default_value_t = dindlog::reader::DEFAULT_CAPACITY)]
+    pub buffer_size: usize,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Report files written beside the main output.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ReportArgs {
     /// Also write a JUnit XML report (GitLab `artifacts:reports:junit`).
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
@@ -94,12 +113,43 @@ pub struct ScanArgs {
     /// Also write a dotenv report (`DINDLOG_ROOT_CAUSE`, `DINDLOG_TRANSIENT`, ...).
     #[arg(long, value_name = "FILE")]
     pub dotenv: Option<PathBuf>,
-    /// Threads for scanning several inputs (default: all cores).
-    #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<usize>,
-    /// Read buffer size in bytes (for testing chunk boundaries).
-    #[arg(long, hide = true, default_value_t = dindlog::reader::DEFAULT_CAPACITY)]
-    pub buffer_size: usize,
+}
+
+/// `dindlog run` options.
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// Keep the command's output here [default: $CI_PROJECT_DIR/.dindlog/run-<time>-<pid>.log].
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// When the command fails and the root cause is transient (rate limit, service not
+    /// ready), exit with N instead, for `retry: exit_codes: [N]`.
+    #[arg(long, value_name = "N")]
+    pub transient_exit: Option<u8>,
+    #[command(flatten)]
+    pub reports: ReportArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// The command and its arguments, after `--`.
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+/// `dindlog annotate` options.
+#[derive(Debug, Args, Clone)]
+pub struct AnnotateArgs {
+    /// Logs to read [default: every *.log that `dindlog run` kept in $CI_PROJECT_DIR/.dindlog].
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// A service container log to read together with the job logs.
+    #[arg(short = 's', long = "service-log", value_name = "FILE")]
+    pub service_logs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub reports: ReportArgs,
     #[command(flatten)]
     pub common: CommonArgs,
 }

@@ -30,6 +30,7 @@ pub mod error;
 pub mod input;
 pub mod reader;
 pub mod report;
+pub mod run;
 pub mod scan;
 pub mod selftest;
 pub mod signature;

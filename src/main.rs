@@ -10,7 +10,8 @@ use clap::Parser;
 use rayon::prelude::*;
 
 use cli::{
-    Cli, ColorChoice, Command, CommonArgs, FailOn, Format, ListFormat, ScanArgs, SignaturesAction,
+    AnnotateArgs, Cli, ColorChoice, Command, CommonArgs, FailOn, Format, ListFormat, ReportArgs,
+    RunArgs, ScanArgs, SignaturesAction,
 };
 use dindlog::input::Input;
 use dindlog::report::{self, HumanOptions, JsonLines};
@@ -55,6 +56,8 @@ fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         None => scan(cli.scan),
         Some(Command::Scan(args)) => scan(args),
+        Some(Command::Run(args)) => run_command(args),
+        Some(Command::Annotate(args)) => Ok(annotate(args)),
         Some(Command::Explain { id, common }) => explain(&id, &common),
         Some(Command::Signatures { action: None, format, common }) => list(format, &common),
         Some(Command::Signatures {
@@ -192,7 +195,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
         Format::Gitlab => print_section(&mut out, &reports, &summary, color)?,
     }
     out.flush()?;
-    write_report_files(&args, &reports)?;
+    write_report_files(&args.reports, &reports)?;
 
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
@@ -229,15 +232,12 @@ fn print_section(
         Some(f) => format!("dindlog: root cause {} ({findings} findings)", f.id),
         None => format!("dindlog: {findings} findings"),
     };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    report::gitlab_section(w, &header, &String::from_utf8_lossy(&body), now)?;
+    report::gitlab_section(w, &header, &String::from_utf8_lossy(&body), unix_now())?;
     Ok(())
 }
 
 /// Writes the `--junit`, `--codequality`, `--annotations` and `--dotenv` files.
-fn write_report_files(args: &ScanArgs, reports: &[FileReport]) -> Result<()> {
+fn write_report_files(args: &ReportArgs, reports: &[FileReport]) -> Result<()> {
     let write = |path: &std::path::Path, text: String| -> Result<()> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
@@ -262,6 +262,126 @@ fn write_report_files(args: &ScanArgs, reports: &[FileReport]) -> Result<()> {
         write(p, report::dotenv(reports))?;
     }
     Ok(())
+}
+
+/// GitLab renders ANSI in job logs, so `auto` colours there even without a terminal.
+fn use_color_in_job(choice: ColorChoice) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    match choice {
+        ColorChoice::Auto => {
+            use_color(choice) || (!no_color && std::env::var_os("GITLAB_CI").is_some())
+        }
+        other => use_color(other),
+    }
+}
+
+/// Where `run` keeps logs and `annotate` finds them.
+fn kept_logs_dir() -> std::path::PathBuf {
+    let base = std::env::var_os("CI_PROJECT_DIR")
+        .map_or_else(|| std::path::PathBuf::from("."), Into::into);
+    base.join(".dindlog")
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+fn run_command(args: RunArgs) -> Result<u8> {
+    let analyzer = Analyzer::new(load_set(&args.common)?);
+    let log_path = args.log.clone().unwrap_or_else(|| {
+        kept_logs_dir().join(format!("run-{}-{}.log", unix_now(), std::process::id()))
+    });
+    let opts = dindlog::run::RunOptions {
+        command: args.command.clone(),
+        log_path: Some(log_path.clone()),
+        grace: std::time::Duration::from_secs(2),
+    };
+    let outcome = dindlog::run::run(analyzer.scanner(), &opts)?;
+    if let Some(e) = &outcome.log_error {
+        eprintln!("dindlog: warning: {e}");
+    }
+    if outcome.status.success() {
+        return Ok(0);
+    }
+    let name = log_path.display().to_string();
+    let report = analyzer.report(&name, outcome.scan, Vec::new());
+    let reports = [report];
+    let color = use_color_in_job(args.common.color);
+    let mut out = stdout();
+    let status_line = format!("dindlog: the command failed ({})", outcome.status);
+    writeln!(out, "{status_line}")?;
+    print_section(&mut out, &reports, &Summary::default(), color)?;
+    out.flush()?;
+    if let Err(e) = write_report_files(&args.reports, &reports) {
+        eprintln!("dindlog: warning: {e}");
+    }
+    let transient =
+        reports[0].root_cause().is_some_and(|f| f.kind == dindlog::signature::Kind::Transient);
+    Ok(match args.transient_exit {
+        Some(code) if transient => code,
+        _ => outcome.status.shell_code(),
+    })
+}
+
+/// after_script: never fails the job, stays silent on success.
+fn annotate(args: AnnotateArgs) -> u8 {
+    let status = std::env::var("CI_JOB_STATUS").unwrap_or_default();
+    if status == "success" {
+        return EXIT_CLEAN;
+    }
+    if let Err(e) = annotate_inner(&args) {
+        if !is_broken_pipe(e.as_ref()) {
+            eprintln!("dindlog: warning: {e}");
+        }
+    }
+    EXIT_CLEAN
+}
+
+fn annotate_inner(args: &AnnotateArgs) -> Result<()> {
+    let analyzer = Analyzer::new(load_set(&args.common)?);
+    let files: Vec<std::path::PathBuf> = if args.files.is_empty() {
+        let dir = kept_logs_dir();
+        let mut v: Vec<_> = std::fs::read_dir(&dir)
+            .map_err(|e| format!("{}: no logs kept by `dindlog run` ({e})", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "log"))
+            .collect();
+        v.sort();
+        v
+    } else {
+        args.files.clone()
+    };
+    let mut service = Vec::new();
+    for p in &args.service_logs {
+        let input = Input::from_arg(p);
+        let name = input.display_name();
+        match input.open().and_then(|r| analyzer.scan(&name, r, true, false)) {
+            Ok((r, _)) => service.push((name, r)),
+            Err(e) => eprintln!("dindlog: warning: {e}"),
+        }
+    }
+    let mut reports = Vec::new();
+    for p in &files {
+        let input = Input::from_arg(p);
+        let name = input.display_name();
+        match input.open().and_then(|r| analyzer.scan(&name, r, false, false)) {
+            Ok((r, _)) => reports.push(analyzer.report(&name, r, service.clone())),
+            Err(e) => eprintln!("dindlog: warning: {e}"),
+        }
+    }
+    let color = use_color_in_job(args.common.color);
+    let mut out = stdout();
+    print_section(&mut out, &reports, &summary_of(&reports), color)?;
+    out.flush()?;
+    write_report_files(&args.reports, &reports)
+}
+
+fn summary_of(reports: &[FileReport]) -> Summary {
+    let mut s = Summary::default();
+    for r in reports {
+        s.add(r);
+    }
+    s
 }
 
 fn explain(id: &str, common: &CommonArgs) -> Result<u8> {
