@@ -941,7 +941,7 @@ def dind_not_privileged_healthcheck(log):
         "kubernetes executor, runner 16.10.0, CI_DEBUG_SERVICES; dind runs unprivileged and keeps "
         "restarting, TLS is off on purpose, so the client's `Cannot connect ... tcp://docker:2375` "
         "comes from a daemon that never started",
-        causes=["dind-not-privileged"], symptoms=["daemon-tls-port"])
+        causes=["dind-not-privileged"], symptoms=["daemon-tls-port", "service-not-ready"])
 def dind_not_privileged_k8s(log):
     r = Runner("16.10.0", "81ab07f6", "gitlab-runner-k8s-7d9c8f6b5-x2klp", "k8wq3vzn",
                executor="kubernetes")

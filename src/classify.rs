@@ -163,6 +163,7 @@ fn rules_verdict(sig: &Signature, matched: &BTreeSet<usize>, ctx: &JobContext) -
             && !rule.none_of.iter().any(|p| matched.contains(p));
         let v = if lines_ok { ctx.eval(&rule.context) } else { Tri::False };
         match v {
+            Tri::True if rule.candidate => best = Tri::Unknown,
             Tri::True => return Tri::True,
             Tri::Unknown => best = Tri::Unknown,
             Tri::False => {}
@@ -174,7 +175,7 @@ fn rules_verdict(sig: &Signature, matched: &BTreeSet<usize>, ctx: &JobContext) -
 /// Marks findings explained by a cause as its symptoms, following chains to
 /// the root. Causes are visited most important first, so when two classes
 /// claim to explain each other the stronger one wins.
-fn explain(set: &SignatureSet, findings: &mut [Finding]) {
+fn explain(set: &SignatureSet, findings: &mut Vec<Finding>) {
     let priority = |f: &Finding| {
         let rank = set.by_id(&f.id).map_or(0, |s| s.rank);
         (std::cmp::Reverse(f.severity), std::cmp::Reverse(rank), f.first_line)
@@ -194,10 +195,19 @@ fn explain(set: &SignatureSet, findings: &mut [Finding]) {
                 if j == i || findings[j].id == root {
                     continue;
                 }
-                if matches!(findings[j].role, Role::Cause | Role::Candidate) {
-                    findings[j].role = Role::Symptom;
-                    findings[j].explained_by = Some(root.clone());
-                    changed = true;
+                match findings[j].role {
+                    Role::Cause => {
+                        findings[j].role = Role::Symptom;
+                        findings[j].explained_by = Some(root.clone());
+                        changed = true;
+                    }
+                    // Only possible, and a found cause accounts for it anyway:
+                    // not a separate problem.
+                    Role::Candidate if findings[j].explained_by.is_none() => {
+                        findings[j].explained_by = Some(root.clone());
+                        changed = true;
+                    }
+                    _ => {}
                 }
             }
         }
@@ -205,7 +215,14 @@ fn explain(set: &SignatureSet, findings: &mut [Finding]) {
             break;
         }
     }
-    // Candidates that a cause explains were never in doubt.
+    let mut k = 0;
+    while k < findings.len() {
+        if findings[k].role == Role::Candidate && findings[k].explained_by.is_some() {
+            findings.remove(k);
+        } else {
+            k += 1;
+        }
+    }
     let ids: Vec<(String, Option<String>)> =
         findings.iter().map(|f| (f.id.clone(), f.explained_by.clone())).collect();
     for f in findings.iter_mut() {
@@ -237,7 +254,7 @@ fn prune_candidates(findings: &mut Vec<Finding>) {
 }
 
 /// Most likely root cause first: causes (by severity, how much they explain,
-/// rank, line), then candidates (by rank), then symptoms, then advice.
+/// first line, rank), then candidates (by rank), then symptoms, then advice.
 fn order(set: &SignatureSet, findings: &mut [Finding]) {
     let rank = |f: &Finding| set.by_id(&f.id).map_or(0, |s| s.rank);
     findings.sort_by(|a, b| {
@@ -245,8 +262,12 @@ fn order(set: &SignatureSet, findings: &mut [Finding]) {
             .cmp(&b.role)
             .then(b.severity.cmp(&a.severity))
             .then(b.explains.len().cmp(&a.explains.len()))
-            .then(rank(b).cmp(&rank(a)))
-            .then(a.first_line.cmp(&b.first_line))
+            .then_with(|| match a.role {
+                // Among causes the earlier failure tends to provoke the later ones;
+                // among candidates only the prior likelihood says anything.
+                Role::Cause => a.first_line.cmp(&b.first_line).then(rank(b).cmp(&rank(a))),
+                _ => rank(b).cmp(&rank(a)).then(a.first_line.cmp(&b.first_line)),
+            })
             .then(a.id.cmp(&b.id))
     });
 }

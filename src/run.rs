@@ -218,10 +218,10 @@ where
             }
             for chunk in buf[..n].split_inclusive(|&b| b == b'\n') {
                 line.extend_from_slice(chunk);
-                if line.ends_with(b"\n") || line.len() >= MAX_LINE {
-                    if tx.send(std::mem::take(&mut line)).is_err() {
-                        return;
-                    }
+                if (line.ends_with(b"\n") || line.len() >= MAX_LINE)
+                    && tx.send(std::mem::take(&mut line)).is_err()
+                {
+                    return;
                 }
             }
         }

@@ -242,6 +242,8 @@ struct FileScan<'s> {
     line_no: u64,
     /// The previous region ended inside an over-long line.
     long_line_open: bool,
+    /// That line's timestamp header, so a `+` continuation can still join its tail.
+    long_header: Option<Header>,
     pending: Pending,
     events: Vec<SectionEvent>,
     found: Vec<Target>,
@@ -259,6 +261,7 @@ impl<'s> FileScan<'s> {
             hits: HashMap::new(),
             line_no: 0,
             long_line_open: false,
+            long_header: None,
             pending: Pending::default(),
             events: Vec::new(),
             found: Vec::new(),
@@ -293,11 +296,12 @@ impl<'s> FileScan<'s> {
     /// A piece of a line longer than the read buffer.
     fn partial(&mut self, bytes: &[u8]) {
         self.flush();
+        let header = if self.long_line_open { None } else { decode::parse_header(bytes) };
         if !self.long_line_open {
             self.line_no += 1;
+            self.long_header = header;
         }
         self.long_line_open = true;
-        let header = decode::parse_header(bytes);
         let body = if header.is_some() { &bytes[HEADER_LEN..] } else { bytes };
         self.pending = Pending {
             active: true,
@@ -318,7 +322,7 @@ impl<'s> FileScan<'s> {
             self.pending = Pending {
                 active: true,
                 line_no: self.line_no,
-                header: None,
+                header: self.long_header.take(),
                 borrowed: Some(range),
                 owned: Vec::new(),
                 candidate: true,

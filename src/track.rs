@@ -17,6 +17,8 @@ pub(crate) const TRACK_LITERALS: &[&str] = &[
     "Successfully built",
     "COMMIT",
     "--> ",
+    "] RUN ",
+    "------",
 ];
 
 /// Runner stages (section names) whose lines the runner writes itself.
@@ -141,6 +143,16 @@ impl Tracker {
         if let Some(rest) = t.strip_prefix(b"---> ") {
             // ` ---> Running in 3f2a` opens the step's output; ` ---> 9c1d` closes it.
             self.build_step = self.build_step && rest.starts_with(b"Running in ");
+            return false;
+        }
+        if t.starts_with(b"> [") && memchr::memmem::find(t, b"] RUN ").is_some() {
+            // BuildKit's error box repeats the failed step's output without the
+            // `#N` prefix: ` > [2/4] RUN go mod download:` up to `------`.
+            self.build_step = true;
+            return false;
+        }
+        if t.starts_with(b"------") {
+            self.build_step = false;
             return false;
         }
         if t.starts_with(b"Removing intermediate container")

@@ -68,6 +68,7 @@ struct RawRule {
     none_of: Vec<Spanned<String>>,
     #[serde(default)]
     context: RawContext,
+    verdict: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -221,8 +222,8 @@ pub(super) fn parse(text: &str, origin: &Path) -> Result<Signature, LoadError> {
         kind,
         severity,
         rank: rank as u8,
-        summary: raw.summary.trim().to_string(),
-        question: raw.question.map(|q| q.trim().to_string()),
+        summary: unwrap_prose(&raw.summary),
+        question: raw.question.map(|q| unwrap_prose(&q)),
         explains: raw.explains.into_iter().map(|e| e.into_inner()).collect(),
         docs: raw.docs.into_inner(),
         fix: raw.fix.trim_matches('\n').to_string(),
@@ -334,7 +335,15 @@ fn parse_rule(pos: &Positions<'_>, r: &RawRule, patterns: &[Pattern]) -> Result<
             pos.err(v.span(), format!("runner_before '{}' is not a version", v.get_ref()))
         })?),
     };
+    let candidate = match r.verdict.as_ref().map(|v| (v.get_ref().as_str(), v.span())) {
+        None | Some(("finding", _)) => false,
+        Some(("candidate", _)) => true,
+        Some((other, span)) => {
+            return Err(pos.err(span, format!("verdict '{other}' is not one of finding, candidate")))
+        }
+    };
     Ok(Rule {
+        candidate,
         all_of,
         none_of,
         context: ContextCondition {
@@ -368,6 +377,16 @@ pub(super) fn load_dir(dir: &Path) -> Result<Vec<Signature>, LoadError> {
             parse(&text, p)
         })
         .collect()
+}
+
+/// Prose fields are wrapped in the files for reading; the printers wrap them
+/// again for the terminal, so hard line breaks inside a paragraph go.
+fn unwrap_prose(s: &str) -> String {
+    s.split("\n\n")
+        .map(|para| para.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 fn is_kebab(s: &str) -> bool {

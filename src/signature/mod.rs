@@ -181,6 +181,9 @@ pub struct ContextCondition {
 /// "These patterns matched, those did not, and the job looks like this".
 #[derive(Debug, Clone)]
 pub struct Rule {
+    /// When the rule holds, the class is only a candidate: the log narrows
+    /// the causes down to a few but cannot pick one.
+    pub candidate: bool,
     /// Indexes into the signature's patterns that must all have matched.
     pub all_of: Vec<usize>,
     /// Indexes into the signature's patterns that must not have matched.
