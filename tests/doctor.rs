@@ -1,0 +1,721 @@
+//! `dindlog doctor` against real peers: loopback HTTP and TLS servers, closed ports, an unresolvable name, and a real dockerd where one can start.
+//!
+//! Every server listens on 127.0.0.1 port 0, serves from its own thread and
+//! stops when its handle is dropped or after 20 seconds, whichever is first.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::UnixListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use dindlog::doctor::{self, DoctorEnv, DoctorReport, Status};
+use rcgen::{
+    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
+    KeyPair, KeyUsagePurpose,
+};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::server::WebPkiClientVerifier;
+use rustls::{RootCertStore, ServerConfig, ServerConnection, StreamOwned};
+
+use crate::util;
+
+const TIMEOUT: Duration = Duration::from_secs(2);
+
+// ---- fixtures -------------------------------------------------------------
+
+fn env(root: &Path) -> DoctorEnv {
+    let mut e = DoctorEnv::empty(root);
+    e.timeout = TIMEOUT;
+    e
+}
+
+fn tcp_env(root: &Path, port: u16) -> DoctorEnv {
+    let mut e = env(root);
+    e.docker_host = Some(format!("tcp://127.0.0.1:{port}"));
+    e
+}
+
+fn status(r: &DoctorReport, name: &str) -> (Status, Option<&'static str>) {
+    let c = r.check(name).unwrap_or_else(|| panic!("no check {name} in {r:#?}"));
+    (c.status, c.class)
+}
+
+/// Makes an executable file (a stand-in program doctor must find but never runs).
+fn program(dir: &Path, name: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, "#!/bin/sh\nexit 99\n").unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A port nothing listens on (bound, then released).
+fn closed_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// What the fake Engine API answers, by request path; `/version` is chunked.
+fn engine_answer(path: &str, driver: &str) -> Vec<u8> {
+    match path {
+        "/_ping" => b"HTTP/1.1 200 OK\r\nApi-Version: 1.43\r\nContent-Length: 2\r\n\r\nOK".to_vec(),
+        "/version" => {
+            let body = r#"{"Version":"24.0.5","ApiVersion":"1.43","Os":"linux","Arch":"amd64"}"#;
+            let (a, b) = body.split_at(20);
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\n\r\n",
+                a.len(),
+                b.len()
+            )
+            .into_bytes()
+        }
+        "/info" => {
+            let body = format!(r#"{{"Driver":"{driver}","ServerVersion":"24.0.5"}}"#);
+            format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+        }
+        _ => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".to_vec(),
+    }
+}
+
+/// Reads one request head and returns its path ("" if none arrived).
+fn read_request<S: Read>(s: &mut S) -> String {
+    let mut buf = Vec::new();
+    let mut byte = [0u8; 1];
+    while !buf.ends_with(b"\r\n\r\n") && buf.len() < 8192 {
+        match s.read(&mut byte) {
+            // Like Go's server, give up at once on a request line that cannot be HTTP
+            // (a TLS ClientHello starts with 0x16).
+            Ok(1) if buf.is_empty() && !byte[0].is_ascii_uppercase() => return String::new(),
+            Ok(1) => buf.push(byte[0]),
+            _ => break,
+        }
+    }
+    let head = String::from_utf8_lossy(&buf);
+    head.split(' ').nth(1).unwrap_or("").to_string()
+}
+
+/// A loopback server on its own thread; dropping it stops the thread.
+struct Server {
+    port: u16,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Serves each accepted connection with `handle`, one at a time.
+    fn start(handle: impl Fn(TcpStream) + Send + 'static) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        listener.set_nonblocking(true).unwrap();
+        let thread = std::thread::spawn(move || {
+            let end = Instant::now() + Duration::from_secs(20);
+            while !flag.load(Ordering::Relaxed) && Instant::now() < end {
+                match listener.accept() {
+                    Ok((s, _)) => {
+                        let _ = s.set_nonblocking(false);
+                        let _ = s.set_read_timeout(Some(Duration::from_secs(3)));
+                        handle(s);
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        Server { port, stop, thread: Some(thread) }
+    }
+
+    /// A plain-HTTP Engine API reporting `driver`.
+    fn plain(driver: &'static str) -> Server {
+        Server::start(move |mut s| {
+            let path = read_request(&mut s);
+            let answer = if path.is_empty() {
+                b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n400 Bad Request".to_vec()
+            } else {
+                engine_answer(&path, driver)
+            };
+            let _ = s.write_all(&answer);
+        })
+    }
+
+    /// A TLS Engine API, like `dockerd --tlsverify`.
+    fn tls(config: Arc<ServerConfig>) -> Server {
+        Server::start(move |s| {
+            let Ok(conn) = ServerConnection::new(config.clone()) else { return };
+            let mut t = StreamOwned::new(conn, s);
+            let path = read_request(&mut t);
+            if !path.is_empty() {
+                let _ = t.write_all(&engine_answer(&path, "overlay2"));
+                t.conn.send_close_notify();
+                let _ = t.flush();
+            }
+        })
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A certificate authority and what it signed, written as PEM files.
+struct Pki {
+    ca: CertifiedIssuer<'static, KeyPair>,
+}
+
+impl Pki {
+    fn new(name: &str) -> Pki {
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p.distinguished_name.push(DnType::CommonName, name);
+        p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
+        Pki { ca: CertifiedIssuer::self_signed(p, KeyPair::generate().unwrap()).unwrap() }
+    }
+
+    /// A leaf certificate and its key, as PEM.
+    fn leaf(&self, sans: &[&str], usage: ExtendedKeyUsagePurpose) -> (String, String) {
+        let sans: Vec<String> = sans.iter().map(|s| s.to_string()).collect();
+        let mut p = CertificateParams::new(sans).unwrap();
+        p.distinguished_name.push(DnType::CommonName, "dindlog test");
+        p.extended_key_usages = vec![usage];
+        let key = KeyPair::generate().unwrap();
+        let cert = p.signed_by(&key, &self.ca).unwrap();
+        (cert.pem(), key.serialize_pem())
+    }
+
+    /// Writes ca.pem, cert.pem and key.pem (a client certificate) into `dir`.
+    fn write_client(&self, dir: &Path) {
+        std::fs::create_dir_all(dir).unwrap();
+        let (cert, key) = self.leaf(&["client"], ExtendedKeyUsagePurpose::ClientAuth);
+        std::fs::write(dir.join("ca.pem"), self.ca.pem()).unwrap();
+        std::fs::write(dir.join("cert.pem"), cert).unwrap();
+        std::fs::write(dir.join("key.pem"), key).unwrap();
+    }
+
+    /// Writes the server's ca.pem, server-cert.pem and server-key.pem into `dir`.
+    fn write_server(&self, dir: &Path) {
+        std::fs::create_dir_all(dir).unwrap();
+        let (cert, key) =
+            self.leaf(&["localhost", "127.0.0.1"], ExtendedKeyUsagePurpose::ServerAuth);
+        std::fs::write(dir.join("ca.pem"), self.ca.pem()).unwrap();
+        std::fs::write(dir.join("server-cert.pem"), cert).unwrap();
+        std::fs::write(dir.join("server-key.pem"), key).unwrap();
+    }
+
+    /// A server config presenting a certificate from this CA and requiring
+    /// client certificates from `client_ca`.
+    fn server_config(&self, client_ca: &Pki) -> Arc<ServerConfig> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let (cert, key) =
+            self.leaf(&["localhost", "127.0.0.1"], ExtendedKeyUsagePurpose::ServerAuth);
+        let mut roots = RootCertStore::empty();
+        roots.add(client_ca.ca.der().clone()).unwrap();
+        let verifier = WebPkiClientVerifier::builder_with_provider(roots.into(), provider.clone())
+            .build()
+            .unwrap();
+        let config = ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_client_cert_verifier(verifier)
+            .with_single_cert(
+                vec![CertificateDer::from_pem_slice(cert.as_bytes()).unwrap()],
+                PrivateKeyDer::from_pem_slice(key.as_bytes()).unwrap(),
+            )
+            .unwrap();
+        Arc::new(config)
+    }
+}
+
+// ---- plain TCP ------------------------------------------------------------
+
+#[test]
+fn plain_daemon_answers_and_all_is_well() {
+    let root = util::dir("doctor_plain_ok");
+    let bin = root.join("bin");
+    program(&bin, "docker");
+    program(&bin, "docker-compose");
+    let server = Server::plain("overlay2");
+    let mut e = tcp_env(&root, server.port);
+    e.path = Some(bin.into_os_string());
+    let r = doctor::run(&e);
+    assert!(r.ok(), "{r:#?}");
+    for name in [
+        "docker-host",
+        "connect",
+        "protocol",
+        "ping",
+        "version",
+        "storage-driver",
+        "cli",
+        "compose",
+    ] {
+        assert_eq!(status(&r, name).0, Status::Ok, "{name}: {r:#?}");
+    }
+    assert_eq!(status(&r, "tls-files").0, Status::Skip);
+    let d = r.daemon.as_ref().unwrap();
+    assert_eq!(d.version.as_deref(), Some("24.0.5"));
+    assert_eq!(d.api_version.as_deref(), Some("1.43"));
+    assert_eq!(d.os.as_deref(), Some("linux/amd64"));
+    assert_eq!(d.storage_driver.as_deref(), Some("overlay2"));
+
+    let mut out = Vec::new();
+    r.print_human(&mut out, false).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("Result: the daemon answers and nothing is wrong"), "{text}");
+    assert!(
+        text.contains("Docker Engine 24.0.5 · API 1.43 · linux/amd64 · storage driver overlay2")
+    );
+    let v = r.to_json();
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["daemon"]["storage_driver"], "overlay2");
+    assert_eq!(v["endpoint"], format!("tcp://127.0.0.1:{}", server.port));
+}
+
+#[test]
+fn vfs_storage_driver_is_a_warning() {
+    let root = util::dir("doctor_vfs");
+    let server = Server::plain("vfs");
+    let r = doctor::run(&tcp_env(&root, server.port));
+    assert_eq!(status(&r, "storage-driver"), (Status::Warn, Some("storage-driver")));
+    assert_eq!(r.daemon.as_ref().unwrap().storage_driver.as_deref(), Some("vfs"));
+}
+
+#[test]
+fn closed_port_means_no_daemon_listens() {
+    let root = util::dir("doctor_closed");
+    let r = doctor::run(&tcp_env(&root, closed_port()));
+    assert_eq!(status(&r, "connect"), (Status::Fail, Some("service-not-ready")));
+    assert_eq!(status(&r, "ping").0, Status::Skip);
+    assert!(!r.ok());
+}
+
+#[test]
+fn plain_port_2375_refused_while_2376_is_open_is_daemon_tls_port() {
+    // Needs the documented ports themselves; skip where something else holds them.
+    let Ok(listener) = TcpListener::bind("127.0.0.1:2376") else {
+        eprintln!("skipped: 127.0.0.1:2376 is in use");
+        return;
+    };
+    if TcpStream::connect_timeout(&"127.0.0.1:2375".parse().unwrap(), TIMEOUT).is_ok() {
+        eprintln!("skipped: something listens on 127.0.0.1:2375");
+        return;
+    }
+    let root = util::dir("doctor_2375");
+    let r = doctor::run(&tcp_env(&root, 2375));
+    drop(listener);
+    assert_eq!(status(&r, "connect"), (Status::Fail, Some("daemon-tls-port")), "{r:#?}");
+    assert!(r.check("connect").unwrap().message.contains("2376 is open"));
+}
+
+#[test]
+fn unresolvable_name_fails_fast() {
+    let root = util::dir("doctor_invalid");
+    let mut e = env(&root);
+    e.docker_host = Some("tcp://dindlog-doctor-test.invalid:2375".into());
+    let start = Instant::now();
+    let r = doctor::run(&e);
+    assert!(start.elapsed() < TIMEOUT + Duration::from_secs(1), "{:?}", start.elapsed());
+    assert_eq!(status(&r, "resolve"), (Status::Fail, None));
+    assert_eq!(status(&r, "connect").0, Status::Skip);
+    assert!(r.daemon.is_none());
+}
+
+#[test]
+fn a_silent_server_cannot_stretch_the_run() {
+    let root = util::dir("doctor_silent");
+    // Accepts, reads nothing, answers nothing, holds the socket a while.
+    let server = Server::start(|s| {
+        std::thread::sleep(Duration::from_millis(1500));
+        drop(s);
+    });
+    let mut e = tcp_env(&root, server.port);
+    e.timeout = Duration::from_millis(300);
+    let start = Instant::now();
+    let r = doctor::run(&e);
+    let took = start.elapsed();
+    assert!(took < Duration::from_millis(1300), "{took:?}");
+    assert_eq!(status(&r, "protocol").0, Status::Fail, "{r:#?}");
+    assert!(r.check("protocol").unwrap().message.contains("timed out"), "{r:#?}");
+}
+
+#[test]
+fn hostile_answers_are_failures_not_panics() {
+    let root = util::dir("doctor_hostile");
+    let answers: Vec<Vec<u8>> = vec![
+        [b"HTTP/1.1 200 OK\r\n\r\n".as_slice(), &vec![b'x'; 2 << 20]].concat(),
+        vec![b'a'; 100 << 10],
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffff\r\n".to_vec(),
+        b"\x00\xff\x1b[2J garbage".to_vec(),
+    ];
+    for answer in answers {
+        let server = Server::start(move |mut s| {
+            let _ = read_request(&mut s);
+            let _ = s.write_all(&answer);
+        });
+        let r = doctor::run(&tcp_env(&root, server.port));
+        assert!(!r.ok());
+        let mut out = Vec::new();
+        r.print_human(&mut out, false).unwrap();
+        assert!(!String::from_utf8_lossy(&out).contains('\x1b'));
+    }
+}
+
+// ---- TLS ------------------------------------------------------------------
+
+#[test]
+fn tls_daemon_with_client_certificates() {
+    let root = util::dir("doctor_tls_ok");
+    let pki = Pki::new("dind ca");
+    let server = Server::tls(pki.server_config(&pki));
+    let certs = root.join("client");
+    pki.write_client(&certs);
+    let mut e = tcp_env(&root, server.port);
+    e.docker_tls_verify = Some("1".into());
+    e.docker_cert_path = Some(certs.display().to_string());
+    let r = doctor::run(&e);
+    assert!(r.daemon.is_some(), "{r:#?}");
+    for name in ["tls-files", "protocol", "ping", "version", "storage-driver"] {
+        assert_eq!(status(&r, name).0, Status::Ok, "{name}: {r:#?}");
+    }
+}
+
+#[test]
+fn tls_certdir_is_read_from_root_certs_client() {
+    let root = util::dir("doctor_tls_certdir");
+    let pki = Pki::new("dind ca");
+    let server = Server::tls(pki.server_config(&pki));
+    let mut e = tcp_env(&root, server.port);
+    e.docker_tls_verify = Some("1".into());
+    e.docker_tls_certdir = Some("/certs".into());
+
+    let r = doctor::run(&e);
+    assert_eq!(status(&r, "tls-files"), (Status::Fail, Some("tls-certs-missing")));
+    let msg = &r.check("tls-files").unwrap().message;
+    assert!(msg.contains(&root.join("certs/client/ca.pem").display().to_string()), "{msg}");
+    // The port still answers in TLS; without certificates the API is out of reach.
+    assert_eq!(status(&r, "protocol").0, Status::Ok, "{r:#?}");
+    assert_eq!(status(&r, "ping").0, Status::Skip);
+    assert!(!r.ok());
+
+    pki.write_client(&root.join("certs/client"));
+    let r = doctor::run(&e);
+    assert_eq!(status(&r, "ping").0, Status::Ok, "{r:#?}");
+}
+
+#[test]
+fn plain_client_to_a_tls_port_is_daemon_tls_port() {
+    let root = util::dir("doctor_plain_to_tls");
+    let pki = Pki::new("dind ca");
+    let server = Server::tls(pki.server_config(&pki));
+    let r = doctor::run(&tcp_env(&root, server.port));
+    // Not port 2376, so the daemon is the odd one out: daemon-tls-port.
+    assert_eq!(status(&r, "protocol"), (Status::Fail, Some("daemon-tls-port")), "{r:#?}");
+    assert_eq!(status(&r, "ping").0, Status::Skip);
+}
+
+#[test]
+fn tls_client_to_a_plain_port_is_daemon_tls_port() {
+    let root = util::dir("doctor_tls_to_plain");
+    let pki = Pki::new("dind ca");
+    pki.write_client(&root.join("client"));
+    let server = Server::plain("overlay2");
+    let mut e = tcp_env(&root, server.port);
+    e.docker_tls_verify = Some("1".into());
+    e.docker_cert_path = Some(root.join("client").display().to_string());
+    let r = doctor::run(&e);
+    assert_eq!(status(&r, "protocol"), (Status::Fail, Some("daemon-tls-port")), "{r:#?}");
+}
+
+#[test]
+fn certificates_of_another_daemon_are_tls_certs_missing() {
+    let root = util::dir("doctor_tls_stale");
+    let daemon = Pki::new("this dind");
+    let other = Pki::new("another job's dind");
+    let server = Server::tls(daemon.server_config(&daemon));
+    other.write_client(&root.join("client"));
+    let mut e = tcp_env(&root, server.port);
+    e.docker_tls_verify = Some("1".into());
+    e.docker_cert_path = Some(root.join("client").display().to_string());
+    let r = doctor::run(&e);
+    assert_eq!(status(&r, "protocol"), (Status::Fail, Some("tls-certs-missing")), "{r:#?}");
+    assert!(r.check("protocol").unwrap().message.contains("unknown authority"));
+}
+
+#[test]
+fn a_refused_client_certificate_is_tls_certs_missing() {
+    let root = util::dir("doctor_tls_client_refused");
+    let daemon = Pki::new("this dind");
+    let other = Pki::new("another CA");
+    let server = Server::tls(daemon.server_config(&daemon));
+    // The right ca.pem, but a client certificate the daemon does not trust.
+    let dir = root.join("client");
+    other.write_client(&dir);
+    std::fs::write(dir.join("ca.pem"), daemon.ca.pem()).unwrap();
+    let mut e = tcp_env(&root, server.port);
+    e.docker_tls_verify = Some("1".into());
+    e.docker_cert_path = Some(dir.display().to_string());
+    let r = doctor::run(&e);
+    // TLS 1.3: the handshake completes, the refusal arrives on the first read.
+    assert_eq!(status(&r, "protocol").0, Status::Ok, "{r:#?}");
+    assert_eq!(status(&r, "ping"), (Status::Fail, Some("tls-certs-missing")), "{r:#?}");
+    assert!(r.check("ping").unwrap().message.contains("rejected the client certificate"));
+}
+
+// ---- unix sockets and local programs ---------------------------------------
+
+/// Serves the plain Engine API on a unix socket until dropped.
+fn unix_server(path: &Path) -> Server {
+    let listener = UnixListener::bind(path).unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let thread = std::thread::spawn(move || {
+        let end = Instant::now() + Duration::from_secs(20);
+        while !flag.load(Ordering::Relaxed) && Instant::now() < end {
+            match listener.accept() {
+                Ok((mut s, _)) => {
+                    let _ = s.set_nonblocking(false);
+                    let _ = s.set_read_timeout(Some(Duration::from_secs(3)));
+                    let path = read_request(&mut s);
+                    let _ = s.write_all(&engine_answer(&path, "overlay2"));
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(5)),
+            }
+        }
+    });
+    Server { port: 0, stop, thread: Some(thread) }
+}
+
+#[test]
+fn unix_socket_daemon() {
+    let root = util::dir("doctor_unix");
+    let sock = root.join("d.sock");
+    let _server = unix_server(&sock);
+    let mut e = env(&root);
+    e.docker_host = Some(format!("unix://{}", sock.display()));
+    let r = doctor::run(&e);
+    assert_eq!(status(&r, "ping").0, Status::Ok, "{r:#?}");
+    assert_eq!(status(&r, "protocol").0, Status::Skip);
+    assert_eq!(status(&r, "tls-files").0, Status::Skip);
+}
+
+#[test]
+fn without_docker_host_the_local_socket_is_used_if_present() {
+    let root = util::dir("doctor_default_socket");
+    let r = doctor::run(&env(&root));
+    assert_eq!(status(&r, "docker-host"), (Status::Fail, Some("daemon-unix-socket")));
+    assert_eq!(r.classes()[0], "daemon-unix-socket");
+
+    std::fs::create_dir_all(root.join("var/run")).unwrap();
+    let _server = unix_server(&root.join("var/run/docker.sock"));
+    let r = doctor::run(&env(&root));
+    assert_eq!(status(&r, "docker-host").0, Status::Ok, "{r:#?}");
+    assert_eq!(status(&r, "ping").0, Status::Ok, "{r:#?}");
+}
+
+#[test]
+fn missing_programs() {
+    let root = util::dir("doctor_programs");
+    let r = doctor::run(&env(&root));
+    assert_eq!(status(&r, "cli"), (Status::Fail, Some("docker-cli-missing")));
+    assert_eq!(status(&r, "compose"), (Status::Warn, Some("compose-missing")));
+
+    // The v2 plugin in a system directory counts as compose.
+    program(&root.join("usr/libexec/docker/cli-plugins"), "docker-compose");
+    let r = doctor::run(&env(&root));
+    assert_eq!(status(&r, "compose").0, Status::Ok);
+
+    // So does the user's plugin directory.
+    let root2 = util::dir("doctor_programs_home");
+    program(&root2.join("home/.docker/cli-plugins"), "docker-compose");
+    let mut e = env(&root2);
+    e.home = Some(root2.join("home"));
+    assert_eq!(status(&doctor::run(&e), "compose").0, Status::Ok);
+}
+
+// ---- a real dockerd --------------------------------------------------------
+
+/// A dockerd of our own, in its own directories, stopped on drop.
+struct Dockerd {
+    child: Child,
+    dir: PathBuf,
+}
+
+impl Dockerd {
+    /// Why a real daemon cannot run here, if it cannot.
+    fn unavailable() -> Option<String> {
+        if !Path::new("/usr/sbin/dockerd").exists() && !Path::new("/usr/bin/dockerd").exists() {
+            return Some("no dockerd (apt-get install docker.io)".into());
+        }
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let root = status
+            .lines()
+            .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"));
+        (!root).then(|| "dockerd needs root".into())
+    }
+
+    /// Starts dockerd with a unix socket plus `args`; waits up to 20 s for it to answer.
+    fn start(name: &str, args: &[String]) -> Result<Dockerd, String> {
+        // Short, so the unix socket path fits in 108 bytes.
+        let dir = PathBuf::from(format!("/tmp/dindlog-doctor-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let log = std::fs::File::create(dir.join("log")).map_err(|e| e.to_string())?;
+        let child = Command::new("dockerd")
+            .arg(format!("--data-root={}/data", dir.display()))
+            .arg(format!("--exec-root={}/exec", dir.display()))
+            .arg(format!("--pidfile={}/docker.pid", dir.display()))
+            .arg(format!("--host=unix://{}/docker.sock", dir.display()))
+            // Keep the machine's network as it is: no bridge, no iptables rules.
+            .args(["--bridge=none", "--iptables=false", "--ip-masq=false"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log)
+            .spawn()
+            .map_err(|e| format!("cannot run dockerd: {e}"))?;
+        let mut d = Dockerd { child, dir };
+        let sock = d.dir.join("docker.sock");
+        let end = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < end {
+            if let Ok(Some(st)) = d.child.try_wait() {
+                return Err(format!("dockerd exited ({st}): {}", d.log_tail()));
+            }
+            if ping_unix(&sock) {
+                return Ok(d);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(format!("dockerd did not answer within 20 s: {}", d.log_tail()))
+    }
+
+    fn socket(&self) -> PathBuf {
+        self.dir.join("docker.sock")
+    }
+
+    fn log_tail(&self) -> String {
+        let log = std::fs::read_to_string(self.dir.join("log")).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().rev().take(5).collect();
+        lines.into_iter().rev().collect::<Vec<_>>().join(" | ")
+    }
+}
+
+impl Drop for Dockerd {
+    fn drop(&mut self) {
+        // SIGTERM lets dockerd stop its containerd; SIGKILL only if it hangs.
+        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        let end = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < end {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                let _ = std::fs::remove_dir_all(&self.dir);
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn ping_unix(path: &Path) -> bool {
+    let Ok(mut s) = std::os::unix::net::UnixStream::connect(path) else { return false };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(1)));
+    if s.write_all(b"GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n").is_err() {
+        return false;
+    }
+    let mut buf = [0u8; 12];
+    s.read_exact(&mut buf).is_ok() && buf.starts_with(b"HTTP/1.1 200")
+}
+
+/// Starts a daemon or says why the test is skipped.
+fn dockerd_or_skip(name: &str, args: &[String]) -> Option<Dockerd> {
+    if let Some(why) = Dockerd::unavailable() {
+        eprintln!("skipped: {why}");
+        return None;
+    }
+    match Dockerd::start(name, args) {
+        Ok(d) => Some(d),
+        Err(why) => {
+            eprintln!("skipped: {why}");
+            None
+        }
+    }
+}
+
+#[test]
+fn real_dockerd_over_unix_socket_and_plain_tcp() {
+    let port = closed_port();
+    let args = [format!("--host=tcp://127.0.0.1:{port}"), "--storage-driver=vfs".to_string()];
+    let Some(daemon) = dockerd_or_skip("plain", &args) else { return };
+    let root = util::dir("doctor_dockerd_plain");
+
+    let mut e = env(&root);
+    e.docker_host = Some(format!("unix://{}", daemon.socket().display()));
+    let r = doctor::run(&e);
+    assert_eq!(status(&r, "ping").0, Status::Ok, "{r:#?}");
+    let d = r.daemon.as_ref().unwrap();
+    assert!(d.version.as_deref().is_some_and(|v| !v.is_empty()), "{d:?}");
+    assert!(d.api_version.is_some() && d.os.as_deref().is_some_and(|o| o.starts_with("linux/")));
+    assert_eq!(status(&r, "storage-driver"), (Status::Warn, Some("storage-driver")));
+
+    let r = doctor::run(&tcp_env(&root, port));
+    assert_eq!(status(&r, "protocol").0, Status::Ok, "{r:#?}");
+    assert_eq!(status(&r, "version").0, Status::Ok, "{r:#?}");
+    assert_eq!(r.daemon.as_ref().unwrap().storage_driver.as_deref(), Some("vfs"));
+
+    // A TLS client against this plain listener: Go answers the ClientHello in HTTP.
+    let pki = Pki::new("unused");
+    pki.write_client(&root.join("client"));
+    let mut e = tcp_env(&root, port);
+    e.docker_tls_verify = Some("1".into());
+    e.docker_cert_path = Some(root.join("client").display().to_string());
+    let r = doctor::run(&e);
+    assert_eq!(status(&r, "protocol"), (Status::Fail, Some("daemon-tls-port")), "{r:#?}");
+}
+
+#[test]
+fn real_dockerd_over_tls() {
+    let root = util::dir("doctor_dockerd_tls");
+    let pki = Pki::new("dind test ca");
+    let server = root.join("server");
+    pki.write_server(&server);
+    pki.write_client(&root.join("client"));
+    let port = closed_port();
+    let args = [
+        "--tlsverify".to_string(),
+        format!("--tlscacert={}", server.join("ca.pem").display()),
+        format!("--tlscert={}", server.join("server-cert.pem").display()),
+        format!("--tlskey={}", server.join("server-key.pem").display()),
+        format!("--host=tcp://127.0.0.1:{port}"),
+    ];
+    let Some(_daemon) = dockerd_or_skip("tls", &args) else { return };
+
+    let mut e = tcp_env(&root, port);
+    e.docker_tls_verify = Some("1".into());
+    e.docker_cert_path = Some(root.join("client").display().to_string());
+    let r = doctor::run(&e);
+    assert!(r.daemon.is_some(), "{r:#?}");
+    for name in ["tls-files", "protocol", "ping", "version", "storage-driver"] {
+        assert_eq!(status(&r, name).0, Status::Ok, "{name}: {r:#?}");
+    }
+
+    // Plain HTTP to the TLS listener: "Client sent an HTTP request to an HTTPS server."
+    let r = doctor::run(&tcp_env(&root, port));
+    assert_eq!(status(&r, "protocol"), (Status::Fail, Some("daemon-tls-port")), "{r:#?}");
+
+    // Certificates from another CA: x509 unknown authority.
+    let other = Pki::new("another job");
+    other.write_client(&root.join("stale"));
+    e.docker_cert_path = Some(root.join("stale").display().to_string());
+    let r = doctor::run(&e);
+    assert_eq!(status(&r, "protocol"), (Status::Fail, Some("tls-certs-missing")), "{r:#?}");
+}
