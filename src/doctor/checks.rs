@@ -1,0 +1,819 @@
+//! The checks themselves: each one asks one question of the environment, the network or the daemon, and records a `Check`.
+
+use std::io;
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rustls::ClientConfig;
+
+use super::host::{self, Endpoint, DEFAULT_SOCKET, PLAIN_PORT, TLS_PORT};
+use super::http::{self, HttpError, Response};
+use super::net::{self, Deadline, DeadlineStream, ResolveError};
+use super::tls::{self, TlsProblem};
+use super::{local, Check, DaemonInfo, DoctorEnv, DoctorReport, Status};
+
+/// How doctor reaches the API once the transport is known.
+enum Target {
+    Tcp { addr: SocketAddr, host: String, tls: Option<Arc<ClientConfig>> },
+    Unix(PathBuf),
+}
+
+/// What `tls-files` found.
+struct TlsSetup {
+    dir: PathBuf,
+    config: Option<Arc<ClientConfig>>,
+}
+
+struct Doctor<'a> {
+    env: &'a DoctorEnv,
+    /// The whole run's budget.
+    end: Instant,
+    checks: Vec<Check>,
+    daemon: Option<DaemonInfo>,
+}
+
+/// Fix texts, from the catalog's documented remedies.
+mod fix {
+    pub const SET_HOST: &str = "With a dind service, set DOCKER_HOST: tcp://docker:2376 and \
+DOCKER_TLS_CERTDIR: \"/certs\" (TLS, with the runner volume /certs/client), or DOCKER_HOST: \
+tcp://docker:2375 and DOCKER_TLS_CERTDIR: \"\" (TLS off on purpose). With socket binding, \
+mount /var/run/docker.sock into the job.";
+    pub const TLS_PORT: &str = "Make both sides agree: keep TLS (DOCKER_HOST: tcp://docker:2376, \
+DOCKER_TLS_CERTDIR: \"/certs\", runner volume /certs/client) or switch it off on purpose \
+(DOCKER_HOST: tcp://docker:2375, DOCKER_TLS_CERTDIR: \"\", DOCKER_TLS_VERIFY unset).";
+    pub const TLS_CERTS: &str = "Add the runner volume /certs/client and DOCKER_TLS_CERTDIR: \
+\"/certs\"; on Kubernetes also set DOCKER_TLS_VERIFY: 1 and DOCKER_CERT_PATH: \
+\"$DOCKER_TLS_CERTDIR/client\", because its executor skips the image entrypoint that sets them.";
+    pub const STALE_CERTS: &str = "The certificates in DOCKER_CERT_PATH belong to another daemon: \
+give each job its own /certs/client (no volume shared by concurrent jobs), or use a \
+per-job socket (DOCKER_HOST: unix:///runner/services/docker/docker.sock).";
+    pub const SERVICE: &str = "Add the service: services: - docker:<version>-dind (on a runner \
+with privileged = true); a service image named with a registry host needs alias: docker.";
+    pub const NOT_LISTENING: &str = "Read the dind service's log (CI_DEBUG_SERVICES: \"true\"): \
+a daemon that failed to start says why (privileged mode, iptables, storage driver). If it \
+was still starting, wait for it in the script or set HEALTHCHECK_TCP_PORT on the service.";
+    pub const SOCKET_PERMISSION: &str = "Give the job's user access to the socket: the docker \
+group (equivalent to root), or a matching group id in the container.";
+    pub const VFS: &str = "Set DOCKER_DRIVER: overlay2 and make sure the host has the overlay \
+kernel module (kernel 4.2+); do not force a driver the host lacks.";
+    pub const CLI: &str = "Use a job image with the docker client: image: docker:<version>.";
+    pub const COMPOSE: &str = "Use `docker compose` (the v2 plugin, in the docker image) or \
+install docker-compose, if the job uses compose.";
+}
+
+/// Runs every check in order; see the table in the parent module.
+pub(super) fn run(env: &DoctorEnv) -> DoctorReport {
+    let mut d = Doctor {
+        env,
+        end: Instant::now().checked_add(env.timeout.saturating_mul(3)).unwrap_or_else(Instant::now),
+        checks: Vec::new(),
+        daemon: None,
+    };
+    let endpoint = d.check_host();
+    let tls = d.check_tls_files(endpoint.as_ref());
+    let target = match &endpoint {
+        Some(Endpoint::Tcp { host, port }) => d.tcp(host, *port, &tls),
+        Some(Endpoint::Unix(path)) => d.unix(path),
+        _ => {
+            d.skip(&["resolve", "connect", "protocol"], "no daemon address to test");
+            None
+        }
+    };
+    d.api(target.as_ref());
+    d.check_cli();
+    d.check_compose();
+    DoctorReport { endpoint: endpoint.map(|e| e.to_string()), checks: d.checks, daemon: d.daemon }
+}
+
+impl Doctor<'_> {
+    fn deadline(&self) -> Deadline {
+        Deadline::new(self.env.timeout, self.end)
+    }
+
+    fn push(&mut self, name: &'static str, status: Status, message: impl Into<String>) {
+        self.checks.push(Check { name, status, message: message.into(), class: None, fix: None });
+    }
+
+    fn problem(
+        &mut self,
+        name: &'static str,
+        status: Status,
+        class: Option<&'static str>,
+        message: impl Into<String>,
+        fix: &str,
+    ) {
+        self.checks.push(Check {
+            name,
+            status,
+            message: message.into(),
+            class,
+            fix: Some(fix.to_string()),
+        });
+    }
+
+    fn skip(&mut self, names: &[&'static str], why: &str) {
+        for n in names {
+            self.push(n, Status::Skip, format!("skipped: {why}"));
+        }
+    }
+
+    fn secs(&self) -> String {
+        format!("{:.1} s", self.env.timeout.as_secs_f64())
+    }
+
+    // ---- docker-host ----------------------------------------------------
+
+    fn check_host(&mut self) -> Option<Endpoint> {
+        let tls_on = self.env.tls_on();
+        let verify = self.env.docker_tls_verify.as_deref().unwrap_or("");
+        // The CLI only asks whether the variable is non-empty.
+        let falsy = ["0", "false", "no", "off"].contains(&verify.to_ascii_lowercase().as_str());
+        let tls_note = if falsy {
+            format!("TLS on: the CLI treats any non-empty DOCKER_TLS_VERIFY as on, even {verify:?}")
+        } else if tls_on {
+            "TLS on (DOCKER_TLS_VERIFY set)".to_string()
+        } else {
+            "TLS off (DOCKER_TLS_VERIFY empty)".to_string()
+        };
+        let status = if falsy { Status::Warn } else { Status::Ok };
+        let raw = self.env.docker_host.as_deref().map(str::trim).filter(|h| !h.is_empty());
+        let Some(raw) = raw else {
+            let sock = self.env.rooted(DEFAULT_SOCKET);
+            if sock.exists() {
+                self.push(
+                    "docker-host",
+                    Status::Ok,
+                    format!("DOCKER_HOST is not set: the CLI uses unix://{DEFAULT_SOCKET}, which exists"),
+                );
+                return Some(Endpoint::Unix(sock));
+            }
+            self.problem(
+                "docker-host",
+                Status::Fail,
+                Some("daemon-unix-socket"),
+                format!(
+                    "DOCKER_HOST is not set and {DEFAULT_SOCKET} does not exist: the CLI has no daemon to talk to"
+                ),
+                fix::SET_HOST,
+            );
+            self.skip(&["resolve", "connect", "protocol"], "no daemon address");
+            return None;
+        };
+        match host::parse(raw, tls_on) {
+            Ok(Endpoint::Unsupported(s)) => {
+                self.push(
+                    "docker-host",
+                    Status::Skip,
+                    format!("DOCKER_HOST={s}: doctor tests tcp:// and unix:// hosts only"),
+                );
+                None
+            }
+            Ok(e @ Endpoint::Tcp { .. }) => {
+                self.push("docker-host", status, format!("{e}, {tls_note}"));
+                Some(e)
+            }
+            Ok(e) => {
+                self.push("docker-host", status, e.to_string());
+                Some(e)
+            }
+            Err(err) => {
+                self.problem(
+                    "docker-host",
+                    Status::Fail,
+                    None,
+                    format!("DOCKER_HOST={raw:?} is invalid: {err}"),
+                    "Use tcp://docker:2376 (TLS) or tcp://docker:2375 (TLS off), or unix:///path.",
+                );
+                None
+            }
+        }
+    }
+
+    // ---- tls-files --------------------------------------------------------
+
+    fn check_tls_files(&mut self, endpoint: Option<&Endpoint>) -> TlsSetup {
+        let dir = self.env.cert_dir();
+        let mut setup = TlsSetup { dir: dir.clone(), config: None };
+        let port = match endpoint {
+            Some(Endpoint::Tcp { port, .. }) => *port,
+            Some(Endpoint::Unix(_)) => {
+                self.push("tls-files", Status::Skip, "skipped: a unix socket needs no TLS");
+                return setup;
+            }
+            _ => {
+                self.push("tls-files", Status::Skip, "skipped: no TCP daemon address");
+                return setup;
+            }
+        };
+        let tls_on = self.env.tls_on();
+        if !tls_on && port != TLS_PORT {
+            self.push(
+                "tls-files",
+                Status::Skip,
+                format!(
+                    "skipped: TLS is off (DOCKER_TLS_VERIFY empty) and the port is not {TLS_PORT}"
+                ),
+            );
+            return setup;
+        }
+        match tls::load_config(&dir) {
+            Ok(config) => {
+                let note = if tls_on {
+                    ""
+                } else {
+                    ", but DOCKER_TLS_VERIFY is empty so the CLI does not use them"
+                };
+                self.push(
+                    "tls-files",
+                    Status::Ok,
+                    format!("ca.pem, cert.pem and key.pem in {}{note}", dir.display()),
+                );
+                setup.config = Some(config);
+            }
+            Err(problems) => {
+                let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+                let status = if tls_on || port == TLS_PORT { Status::Fail } else { Status::Warn };
+                self.problem(
+                    "tls-files",
+                    status,
+                    Some("tls-certs-missing"),
+                    format!("TLS client certificates unusable: {}", list.join("; ")),
+                    fix::TLS_CERTS,
+                );
+            }
+        }
+        setup
+    }
+
+    // ---- resolve, connect, protocol over TCP ------------------------------
+
+    fn tcp(&mut self, host: &str, port: u16, tls: &TlsSetup) -> Option<Target> {
+        let addrs = match net::resolve(host, port, self.deadline()) {
+            Ok(a) => {
+                let ips: Vec<String> = a.iter().map(|s| s.ip().to_string()).collect();
+                self.push("resolve", Status::Ok, format!("{host} → {}", ips.join(", ")));
+                a
+            }
+            Err(e) => {
+                self.resolve_failed(host, e);
+                self.skip(&["connect", "protocol"], "the host did not resolve");
+                return None;
+            }
+        };
+        let (sock, addr) = match net::connect_any(&addrs, self.deadline()) {
+            Ok(ok) => ok,
+            Err(e) => {
+                self.connect_failed(&addrs, host, port, e);
+                self.skip(&["protocol"], "no connection");
+                return None;
+            }
+        };
+        let via = if host == addr.ip().to_string() { String::new() } else { format!(" ({addr})") };
+        self.push("connect", Status::Ok, format!("{host}:{port}{via} accepts connections"));
+        let mode = self.protocol(sock, addr, host, port, tls)?;
+        Some(Target::Tcp { addr, host: host.to_string(), tls: mode })
+    }
+
+    fn resolve_failed(&mut self, host: &str, e: ResolveError) {
+        let why = match &e {
+            ResolveError::Failed(err) => format!("does not resolve ({err})"),
+            ResolveError::TimedOut => format!("did not resolve within {}", self.secs()),
+            ResolveError::Empty => "resolves to no address".to_string(),
+        };
+        if host == "docker" {
+            self.problem(
+                "resolve",
+                Status::Fail,
+                Some("dind-service-missing"),
+                format!(
+                    "{host} {why}. Is a dind service defined under services:, and is its \
+                     hostname docker (an image named with a registry host needs alias: docker)? \
+                     A service that crashed at start (not privileged) also leaves no host."
+                ),
+                fix::SERVICE,
+            );
+        } else {
+            self.problem(
+                "resolve",
+                Status::Fail,
+                None,
+                format!("{host} {why}"),
+                "Check the host name in DOCKER_HOST against the service's alias.",
+            );
+        }
+    }
+
+    fn connect_failed(&mut self, addrs: &[SocketAddr], host: &str, port: u16, e: io::Error) {
+        let what = format!("{host}:{port}");
+        match e.kind() {
+            io::ErrorKind::ConnectionRefused => {
+                let alt = match port {
+                    PLAIN_PORT => Some(TLS_PORT),
+                    TLS_PORT => Some(PLAIN_PORT),
+                    _ => None,
+                };
+                let alt_open = alt.filter(|&p| self.port_open(addrs, p));
+                match alt_open {
+                    Some(TLS_PORT) => self.problem(
+                        "connect",
+                        Status::Fail,
+                        Some("daemon-tls-port"),
+                        format!(
+                            "{what}: connection refused, but {host}:{TLS_PORT} is open: the daemon \
+                             serves TLS on {TLS_PORT} (dind 19.03+ with DOCKER_TLS_CERTDIR set){}",
+                            self.certdir_note()
+                        ),
+                        fix::TLS_PORT,
+                    ),
+                    Some(other) => self.problem(
+                        "connect",
+                        Status::Fail,
+                        Some("daemon-tls-port"),
+                        format!(
+                            "{what}: connection refused, but {host}:{other} is open: the daemon \
+                             has TLS off (DOCKER_TLS_CERTDIR: \"\") and listens on {other}"
+                        ),
+                        fix::TLS_PORT,
+                    ),
+                    None => self.problem(
+                        "connect",
+                        Status::Fail,
+                        Some("service-not-ready"),
+                        format!(
+                            "{what}: connection refused: the host exists but no daemon listens \
+                             (still starting, or it failed: see the service log)"
+                        ),
+                        fix::NOT_LISTENING,
+                    ),
+                }
+            }
+            io::ErrorKind::TimedOut => self.problem(
+                "connect",
+                Status::Fail,
+                None,
+                format!("{what}: no answer within {}", self.secs()),
+                "A firewall or a wrong address: DOCKER_HOST should name the dind service.",
+            ),
+            _ => self.problem(
+                "connect",
+                Status::Fail,
+                None,
+                format!("{what}: {e}"),
+                "Check DOCKER_HOST and the network between the job and the service.",
+            ),
+        }
+    }
+
+    fn port_open(&self, addrs: &[SocketAddr], port: u16) -> bool {
+        let alt: Vec<SocketAddr> = addrs.iter().map(|a| SocketAddr::new(a.ip(), port)).collect();
+        net::connect_any(&alt, self.deadline()).is_ok()
+    }
+
+    /// Finds out whether the port speaks what the client speaks. Returns the
+    /// TLS configuration to use (`None` for plain HTTP), or `None` overall when
+    /// the API cannot be reached as the client would reach it.
+    fn protocol(
+        &mut self,
+        sock: TcpStream,
+        addr: SocketAddr,
+        host: &str,
+        port: u16,
+        tls: &TlsSetup,
+    ) -> Option<Option<Arc<ClientConfig>>> {
+        let stream = DeadlineStream::new(sock, self.deadline());
+        if self.env.tls_on() {
+            self.protocol_tls(stream, host, tls)
+        } else {
+            self.protocol_plain(stream, addr, host, port)
+        }
+    }
+
+    fn protocol_tls(
+        &mut self,
+        stream: DeadlineStream<TcpStream>,
+        host: &str,
+        tls: &TlsSetup,
+    ) -> Option<Option<Arc<ClientConfig>>> {
+        let (config, verified) = match (&tls.config, tls::probe_config()) {
+            (Some(c), _) => (c.clone(), true),
+            (None, Ok(p)) => (p, false),
+            (None, Err(e)) => {
+                self.push("protocol", Status::Fail, format!("cannot set up TLS: {e}"));
+                return None;
+            }
+        };
+        match tls::handshake(config.clone(), host, stream) {
+            Ok(_) if verified => {
+                self.push(
+                    "protocol",
+                    Status::Ok,
+                    format!(
+                        "TLS; the daemon's certificate is signed by {}/ca.pem",
+                        tls.dir.display()
+                    ),
+                );
+                Some(Some(config))
+            }
+            Ok(_) => {
+                self.push(
+                    "protocol",
+                    Status::Ok,
+                    "the port speaks TLS (certificate not checked: no usable ca.pem)",
+                );
+                None
+            }
+            Err(p) => {
+                self.tls_failed("protocol", &p, tls);
+                None
+            }
+        }
+    }
+
+    fn tls_failed(&mut self, name: &'static str, p: &TlsProblem, tls: &TlsSetup) {
+        let dir = tls.dir.display();
+        match p {
+            TlsProblem::PlainHttpPeer => self.problem(
+                name,
+                Status::Fail,
+                Some("daemon-tls-port"),
+                "the client speaks TLS (DOCKER_TLS_VERIFY set) but the daemon answers in plain \
+                 HTTP: TLS is off on the daemon",
+                fix::TLS_PORT,
+            ),
+            TlsProblem::UnknownIssuer => self.problem(
+                name,
+                Status::Fail,
+                Some("tls-certs-missing"),
+                format!("{p}: the daemon's certificate is not signed by {dir}/ca.pem"),
+                fix::STALE_CERTS,
+            ),
+            TlsProblem::WrongName => self.problem(
+                name,
+                Status::Fail,
+                Some("tls-certs-missing"),
+                format!(
+                    "{p}: dind's certificate names docker, localhost and the service's \
+                     hostname; DOCKER_HOST must use one of them"
+                ),
+                "Point DOCKER_HOST at tcp://docker:2376 (the service alias docker).",
+            ),
+            TlsProblem::NotCurrent | TlsProblem::BadCertificate(_) => self.problem(
+                name,
+                Status::Fail,
+                Some("tls-certs-missing"),
+                p.to_string(),
+                fix::STALE_CERTS,
+            ),
+            TlsProblem::ClientCertRejected(_) => self.problem(
+                name,
+                Status::Fail,
+                Some("tls-certs-missing"),
+                format!("{p}: {dir}/cert.pem is not signed by the daemon's CA"),
+                fix::STALE_CERTS,
+            ),
+            TlsProblem::Closed | TlsProblem::Io(_) | TlsProblem::Other(_) => {
+                self.push(name, Status::Fail, p.to_string())
+            }
+        }
+    }
+
+    fn protocol_plain(
+        &mut self,
+        mut stream: DeadlineStream<TcpStream>,
+        addr: SocketAddr,
+        host: &str,
+        port: u16,
+    ) -> Option<Option<Arc<ClientConfig>>> {
+        let answer = http::get(&mut stream, "/_ping");
+        let evidence = match &answer {
+            // Go's TLS listener answers a plain request with this 400.
+            Ok(r) if r.status == 400 && r.text().contains("HTTP request to an HTTPS server") => {
+                Some("it answered \"Client sent an HTTP request to an HTTPS server.\"")
+            }
+            // A TLS record: alert (0x15) or handshake (0x16).
+            Err(HttpError::NotHttp(b)) if matches!(b.first(), Some(0x15 | 0x16)) => {
+                Some("it answered with a TLS record")
+            }
+            // Silence: a TLS server may just hang up. Ask it in TLS to be sure.
+            Err(HttpError::Empty) => self.answers_tls(addr, host),
+            Err(HttpError::Io(e)) if e.kind() == io::ErrorKind::ConnectionReset => {
+                self.answers_tls(addr, host)
+            }
+            _ => None,
+        };
+        if let Some(evidence) = evidence {
+            let (class, fix) = if port == TLS_PORT {
+                ("tls-certs-missing", fix::TLS_CERTS)
+            } else {
+                ("daemon-tls-port", fix::TLS_PORT)
+            };
+            self.problem(
+                "protocol",
+                Status::Fail,
+                Some(class),
+                format!(
+                    "{host}:{port} speaks TLS but the client speaks plain HTTP (DOCKER_TLS_VERIFY \
+                     is empty): {evidence}{}",
+                    self.certdir_note()
+                ),
+                fix,
+            );
+            return None;
+        }
+        match answer {
+            Ok(_) => {
+                self.push("protocol", Status::Ok, "plain HTTP");
+                Some(None)
+            }
+            Err(e) => {
+                self.push("protocol", Status::Fail, format!("{host}:{port}: {e}"));
+                None
+            }
+        }
+    }
+
+    /// Whether the port completes a TLS handshake (or refuses only our lack of
+    /// a client certificate); says so as evidence.
+    fn answers_tls(&self, addr: SocketAddr, host: &str) -> Option<&'static str> {
+        let config = tls::probe_config().ok()?;
+        let dl = self.deadline();
+        let sock = TcpStream::connect_timeout(&addr, dl.remaining().ok()?).ok()?;
+        match tls::handshake(config, host, DeadlineStream::new(sock, dl)) {
+            Ok(_) | Err(TlsProblem::ClientCertRejected(_)) => {
+                Some("it closed on plain HTTP and completed a TLS handshake")
+            }
+            Err(_) => None,
+        }
+    }
+
+    /// Why the daemon may serve TLS although the client does not speak it.
+    fn certdir_note(&self) -> &'static str {
+        if self.env.docker_tls_certdir.as_deref().is_some_and(|d| !d.is_empty()) {
+            "; DOCKER_TLS_CERTDIR is set, and job variables reach the dind service too, so it serves TLS"
+        } else {
+            ""
+        }
+    }
+
+    // ---- unix socket ----------------------------------------------------
+
+    fn unix(&mut self, path: &Path) -> Option<Target> {
+        self.push("resolve", Status::Skip, "skipped: a unix socket has no host name");
+        let shown = format!("unix://{}", path.display());
+        match net::connect_unix(path, self.deadline()) {
+            Ok(_) => {
+                self.push("connect", Status::Ok, format!("{shown} accepts connections"));
+                self.push("protocol", Status::Skip, "skipped: a unix socket speaks plain HTTP");
+                return Some(Target::Unix(path.to_path_buf()));
+            }
+            Err(e) => {
+                let is_default =
+                    path == self.env.rooted(DEFAULT_SOCKET) || path == Path::new(DEFAULT_SOCKET);
+                match e.kind() {
+                    io::ErrorKind::NotFound if is_default => self.problem(
+                        "connect",
+                        Status::Fail,
+                        Some("daemon-unix-socket"),
+                        format!("{shown} does not exist: a dind job container has no local daemon"),
+                        fix::SET_HOST,
+                    ),
+                    io::ErrorKind::PermissionDenied => self.problem(
+                        "connect",
+                        Status::Fail,
+                        Some("socket-permission"),
+                        format!("{shown}: permission denied"),
+                        fix::SOCKET_PERMISSION,
+                    ),
+                    io::ErrorKind::ConnectionRefused => self.problem(
+                        "connect",
+                        Status::Fail,
+                        None,
+                        format!("{shown}: connection refused: no daemon listens on this socket"),
+                        "Start the daemon, or point DOCKER_HOST at the dind service.",
+                    ),
+                    _ => self.problem(
+                        "connect",
+                        Status::Fail,
+                        None,
+                        format!("{shown}: {e}"),
+                        "Check the socket path in DOCKER_HOST.",
+                    ),
+                }
+            }
+        }
+        self.skip(&["protocol"], "no connection");
+        None
+    }
+
+    // ---- the Engine API -------------------------------------------------
+
+    fn api(&mut self, target: Option<&Target>) {
+        let Some(target) = target else {
+            self.skip(&["ping", "version", "storage-driver"], "the daemon was not reached");
+            return;
+        };
+        let ping = match self.get(target, "/_ping") {
+            Ok(r) => r,
+            Err(e) => {
+                self.api_failed("ping", e, target);
+                self.skip(&["version", "storage-driver"], "the daemon did not answer /_ping");
+                return;
+            }
+        };
+        if ping.status != 200 {
+            let body: String = ping.text().chars().take(200).collect();
+            self.push(
+                "ping",
+                Status::Fail,
+                format!("GET /_ping answered {}: {}", ping.status, body.trim()),
+            );
+            self.skip(&["version", "storage-driver"], "the daemon did not answer /_ping");
+            return;
+        }
+        let mut info = DaemonInfo {
+            api_version: ping.header("api-version").map(str::to_string),
+            ..DaemonInfo::default()
+        };
+        self.push("ping", Status::Ok, format!("GET /_ping: {}", ping.text().trim()));
+        match self.get_json(target, "/version") {
+            Ok(v) => {
+                let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+                info.version = s("Version");
+                info.api_version = s("ApiVersion").or(info.api_version);
+                info.os = match (s("Os"), s("Arch")) {
+                    (Some(o), Some(a)) => Some(format!("{o}/{a}")),
+                    (o, _) => o,
+                };
+                let msg = format!(
+                    "Docker Engine {} (API {}, {})",
+                    info.version.as_deref().unwrap_or("?"),
+                    info.api_version.as_deref().unwrap_or("?"),
+                    info.os.as_deref().unwrap_or("?")
+                );
+                self.push("version", Status::Ok, msg);
+            }
+            Err(e) => self.push("version", Status::Warn, format!("GET /version: {e}")),
+        }
+        match self.get_json(target, "/info") {
+            Ok(v) => {
+                let driver = v.get("Driver").and_then(|x| x.as_str()).unwrap_or("").to_string();
+                if driver == "vfs" {
+                    self.problem(
+                        "storage-driver",
+                        Status::Warn,
+                        Some("storage-driver"),
+                        "the daemon uses the vfs storage driver: every layer is a full copy, \
+                         so builds are slow and fill the disk",
+                        fix::VFS,
+                    );
+                } else if driver.is_empty() {
+                    self.push("storage-driver", Status::Warn, "GET /info has no Driver");
+                } else {
+                    self.push("storage-driver", Status::Ok, driver.clone());
+                }
+                info.storage_driver = Some(driver).filter(|d| !d.is_empty());
+            }
+            Err(e) => self.push("storage-driver", Status::Warn, format!("GET /info: {e}")),
+        }
+        self.daemon = Some(info);
+    }
+
+    fn api_failed(&mut self, name: &'static str, e: ApiError, target: &Target) {
+        match e {
+            ApiError::Tls(p) => {
+                let setup = TlsSetup { dir: self.env.cert_dir(), config: None };
+                self.tls_failed(name, &p, &setup);
+            }
+            other => {
+                let where_ = match target {
+                    Target::Tcp { addr, .. } => addr.to_string(),
+                    Target::Unix(p) => format!("unix://{}", p.display()),
+                };
+                self.push(name, Status::Fail, format!("{where_}: {other}"));
+            }
+        }
+    }
+
+    fn get_json(&self, target: &Target, path: &str) -> Result<serde_json::Value, String> {
+        let r = self.get(target, path).map_err(|e| e.to_string())?;
+        if r.status != 200 {
+            return Err(format!("status {}", r.status));
+        }
+        serde_json::from_slice(&r.body).map_err(|e| format!("bad JSON: {e}"))
+    }
+
+    /// One request on a fresh connection, bounded by one check's deadline.
+    fn get(&self, target: &Target, path: &str) -> Result<Response, ApiError> {
+        let dl = self.deadline();
+        match target {
+            Target::Unix(p) => {
+                let sock = net::connect_unix(p, dl).map_err(ApiError::Connect)?;
+                let mut s = DeadlineStream::new(sock, dl);
+                http::get(&mut s, path).map_err(ApiError::Http)
+            }
+            Target::Tcp { addr, host, tls } => {
+                let sock =
+                    TcpStream::connect_timeout(addr, dl.remaining().map_err(ApiError::Connect)?)
+                        .map_err(ApiError::Connect)?;
+                let s = DeadlineStream::new(sock, dl);
+                match tls {
+                    None => {
+                        let mut s = s;
+                        http::get(&mut s, path).map_err(ApiError::Http)
+                    }
+                    Some(config) => {
+                        let mut t =
+                            tls::handshake(config.clone(), host, s).map_err(ApiError::Tls)?;
+                        // After a TLS 1.3 handshake, a refused client certificate
+                        // arrives as an alert on the first read.
+                        http::get(&mut t, path).map_err(|e| match e {
+                            HttpError::Io(io) if is_tls_error(&io) => {
+                                ApiError::Tls(tls::classify(io))
+                            }
+                            other => ApiError::Http(other),
+                        })
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- local programs -------------------------------------------------
+
+    fn check_cli(&mut self) {
+        match local::find_in_path(self.env.path.as_deref(), "docker") {
+            Some(p) => self.push("cli", Status::Ok, p.display().to_string()),
+            None => self.problem(
+                "cli",
+                Status::Fail,
+                Some("docker-cli-missing"),
+                "no docker program in PATH",
+                fix::CLI,
+            ),
+        }
+    }
+
+    fn check_compose(&mut self) {
+        if let Some(p) = local::find_in_path(self.env.path.as_deref(), "docker-compose") {
+            self.push("compose", Status::Ok, p.display().to_string());
+            return;
+        }
+        let dirs = local::plugin_dirs(
+            self.env.docker_config.as_deref(),
+            self.env.home.as_deref(),
+            &self.env.root,
+        );
+        match local::find_plugin(&dirs) {
+            Some(p) => {
+                self.push("compose", Status::Ok, format!("docker compose plugin: {}", p.display()))
+            }
+            None => self.problem(
+                "compose",
+                Status::Warn,
+                Some("compose-missing"),
+                "neither docker-compose in PATH nor the docker compose plugin",
+                fix::COMPOSE,
+            ),
+        }
+    }
+}
+
+fn is_tls_error(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|i| i.is::<rustls::Error>())
+}
+
+/// Why an API request failed.
+#[derive(Debug)]
+enum ApiError {
+    Connect(io::Error),
+    Tls(TlsProblem),
+    Http(HttpError),
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApiError::Connect(e) => write!(f, "cannot connect: {e}"),
+            ApiError::Tls(p) => write!(f, "{p}"),
+            ApiError::Http(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resolve_failure_of_docker_is_a_missing_service() {
+        let e = DoctorEnv::empty("/nonexistent/dindlog-doctor-root");
+        let mut d = Doctor { env: &e, end: Instant::now(), checks: Vec::new(), daemon: None };
+        d.resolve_failed("docker", ResolveError::TimedOut);
+        d.resolve_failed("dind.example", ResolveError::Empty);
+        assert_eq!(d.checks[0].class, Some("dind-service-missing"));
+        assert!(d.checks[0].message.contains("alias"));
+        assert_eq!(d.checks[1].class, None);
+    }
+}
