@@ -72,6 +72,19 @@ pub struct Finding {
     pub question: Option<String>,
     /// Documentation links.
     pub docs: Vec<String>,
+    /// Where in the CI configuration the fix goes, when `--ci-config` tells.
+    pub config: Option<ConfigLocation>,
+}
+
+/// A place in the CI configuration that a finding's fix changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConfigLocation {
+    /// The path as given.
+    pub path: String,
+    /// 1-based line.
+    pub line: u64,
+    /// 1-based column.
+    pub column: u64,
 }
 
 enum Status {
@@ -140,6 +153,7 @@ pub fn classify(set: &SignatureSet, result: &ScanResult) -> Vec<Finding> {
             summary: sig.summary.clone(),
             question: None,
             docs: sig.docs.clone(),
+            config: None,
         });
     }
     explain(set, &mut findings);

@@ -31,6 +31,10 @@ pub enum Command {
     Run(RunArgs),
     /// In after_script: print the diagnosis of the logs `run` kept and write reports.
     Annotate(AnnotateArgs),
+    /// Check .gitlab-ci.yml (and the runner's config.toml) for documented misconfigurations.
+    Lint(LintArgs),
+    /// Check the Docker daemon from inside the job: DOCKER_HOST, DNS, port, TLS, API, certificates.
+    Doctor(DoctorArgs),
     /// Print everything known about one failure class.
     Explain {
         /// The class id, e.g. dind-not-privileged.
@@ -113,6 +117,61 @@ pub struct ReportArgs {
     /// Also write a dotenv report (`DINDLOG_ROOT_CAUSE`, `DINDLOG_TRANSIENT`, ...).
     #[arg(long, value_name = "FILE")]
     pub dotenv: Option<PathBuf>,
+    /// Read this `.gitlab-ci.yml` to point each finding at the line to change.
+    #[arg(long, value_name = "FILE")]
+    pub ci_config: Option<PathBuf>,
+}
+
+/// `dindlog doctor` options.
+#[derive(Debug, Args, Clone)]
+pub struct DoctorArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DoctorFormat::Human)]
+    pub format: DoctorFormat,
+    /// Seconds each check may take.
+    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
+    pub timeout: f64,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Output formats of `doctor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DoctorFormat {
+    /// For a person.
+    Human,
+    /// JSON.
+    Json,
+}
+
+/// `dindlog lint` options.
+#[derive(Debug, Args, Clone)]
+pub struct LintArgs {
+    /// The CI configuration.
+    #[arg(value_name = "FILE", default_value = ".gitlab-ci.yml")]
+    pub ci_config: PathBuf,
+    /// The runner's config.toml, for the checks that need it (privileged, volumes, executor).
+    #[arg(long, value_name = "FILE")]
+    pub runner_config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+    pub format: LintFormat,
+    /// Exit 1 when a finding reaches this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Output formats of `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// For a person.
+    Human,
+    /// JSON: findings, notes and the jobs as dindlog read them.
+    Json,
+    /// A GitLab Code Quality report.
+    Codequality,
 }
 
 /// `dindlog run` options.

@@ -26,8 +26,10 @@
 pub mod classify;
 pub mod context;
 pub mod decode;
+pub mod doctor;
 pub mod error;
 pub mod input;
+pub mod lint;
 pub mod reader;
 pub mod report;
 pub mod run;

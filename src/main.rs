@@ -10,8 +10,8 @@ use clap::Parser;
 use rayon::prelude::*;
 
 use cli::{
-    AnnotateArgs, Cli, ColorChoice, Command, CommonArgs, FailOn, Format, ListFormat, ReportArgs,
-    RunArgs, ScanArgs, SignaturesAction,
+    AnnotateArgs, Cli, ColorChoice, Command, CommonArgs, DoctorArgs, DoctorFormat, FailOn, Format,
+    LintArgs, LintFormat, ListFormat, ReportArgs, RunArgs, ScanArgs, SignaturesAction,
 };
 use dindlog::input::Input;
 use dindlog::report::{self, HumanOptions, JsonLines};
@@ -58,6 +58,8 @@ fn run(cli: Cli) -> Result<u8> {
         Some(Command::Scan(args)) => scan(args),
         Some(Command::Run(args)) => run_command(args),
         Some(Command::Annotate(args)) => Ok(annotate(args)),
+        Some(Command::Lint(args)) => lint(args),
+        Some(Command::Doctor(args)) => doctor(args),
         Some(Command::Explain { id, common }) => explain(&id, &common),
         Some(Command::Signatures { action: None, format, common }) => list(format, &common),
         Some(Command::Signatures {
@@ -165,6 +167,7 @@ fn scan(args: ScanArgs) -> Result<u8> {
         }
     }
 
+    attach_config(&args.reports, &mut reports)?;
     let mut summary = Summary::default();
     for r in &reports {
         summary.add(r);
@@ -250,7 +253,7 @@ fn write_report_files(args: &ReportArgs, reports: &[FileReport]) -> Result<()> {
         write(p, report::junit(reports))?;
     }
     if let Some(p) = &args.codequality {
-        write(p, report::codequality(reports, &|_| None))?;
+        write(p, report::codequality(reports))?;
     }
     if let Some(p) = &args.annotations {
         let job_url = std::env::var("CI_JOB_URL")
@@ -305,7 +308,10 @@ fn run_command(args: RunArgs) -> Result<u8> {
     }
     let name = log_path.display().to_string();
     let report = analyzer.report(&name, outcome.scan, Vec::new());
-    let reports = [report];
+    let mut reports = [report];
+    if let Err(e) = attach_config(&args.reports, &mut reports) {
+        eprintln!("dindlog: warning: {e}");
+    }
     let color = use_color_in_job(args.common.color);
     let mut out = stdout();
     let status_line = format!("dindlog: the command failed ({})", outcome.status);
@@ -369,6 +375,7 @@ fn annotate_inner(args: &AnnotateArgs) -> Result<()> {
             Err(e) => eprintln!("dindlog: warning: {e}"),
         }
     }
+    attach_config(&args.reports, &mut reports)?;
     let color = use_color_in_job(args.common.color);
     let mut out = stdout();
     print_section(&mut out, &reports, &summary_of(&reports), color)?;
@@ -382,6 +389,83 @@ fn summary_of(reports: &[FileReport]) -> Summary {
         s.add(r);
     }
     s
+}
+
+/// With `--ci-config`, points each finding at the configuration key to change.
+fn attach_config(args: &ReportArgs, reports: &mut [FileReport]) -> Result<()> {
+    let Some(path) = &args.ci_config else { return Ok(()) };
+    let opts = dindlog::lint::LintOptions { ci_config: path.clone(), runner_config: None };
+    let model = dindlog::lint::lint(&opts)?;
+    for f in reports.iter_mut().flat_map(|r| r.findings.iter_mut()) {
+        if f.role == dindlog::Role::Symptom {
+            continue;
+        }
+        f.config =
+            dindlog::lint::locate(&model, &f.id, None).map(|l| dindlog::report::ConfigLocation {
+                path: l.file,
+                line: u64::from(l.line),
+                column: u64::from(l.column),
+            });
+    }
+    Ok(())
+}
+
+fn lint(args: LintArgs) -> Result<u8> {
+    use dindlog::lint::Severity as LintSeverity;
+    let opts = dindlog::lint::LintOptions {
+        ci_config: args.ci_config.clone(),
+        runner_config: args.runner_config.clone(),
+    };
+    let report = dindlog::lint::lint(&opts)?;
+    let color = use_color(args.common.color);
+    let mut out = stdout();
+    match args.format {
+        LintFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        LintFormat::Codequality => {
+            serde_json::to_writer_pretty(&mut out, &dindlog::lint::codequality(&report))?;
+            writeln!(out)?;
+        }
+        LintFormat::Human => report::print_lint(&mut out, &report, color)?,
+    }
+    out.flush()?;
+    let rank = |s: LintSeverity| match s {
+        LintSeverity::Error => 3,
+        LintSeverity::Warning => 2,
+        LintSeverity::Info => 1,
+    };
+    let threshold = match args.fail_on {
+        FailOn::Error => 3,
+        FailOn::Warning => 2,
+        FailOn::Info => 1,
+        FailOn::Never => u8::MAX,
+    };
+    Ok(if report.findings.iter().any(|f| rank(f.severity) >= threshold) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+fn doctor(args: DoctorArgs) -> Result<u8> {
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 60.0) {
+        return Err(format!("--timeout {} is not between 0 and 60 seconds", args.timeout).into());
+    }
+    let mut env = dindlog::doctor::DoctorEnv::from_process_env();
+    env.timeout = std::time::Duration::from_secs_f64(args.timeout);
+    let report = dindlog::doctor::run(&env);
+    let mut out = stdout();
+    match args.format {
+        DoctorFormat::Human => report.print_human(&mut out, use_color(args.common.color))?,
+        DoctorFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report.to_json())?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(if report.ok() { EXIT_CLEAN } else { EXIT_FINDINGS })
 }
 
 fn explain(id: &str, common: &CommonArgs) -> Result<u8> {

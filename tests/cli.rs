@@ -221,3 +221,212 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(out.status.code(), Some(0), "a broken pipe is not an error");
 }
+
+#[test]
+fn lint_reports_config_lines_and_exit_codes() {
+    let bad = "corpus/lint/tls-2375-default-certdir.gitlab-ci.yml";
+    let r = run(&["lint", bad], None);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.starts_with(&format!("{bad}:16:3: error[daemon-tls-port] job build:")),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["lint", "corpus/lint/tls-2376-ok.gitlab-ci.yml"], None);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let r = run(&["lint", bad, "--format", "codequality"], None);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v[0]["check_name"], "dindlog/daemon-tls-port");
+    assert_eq!(v[0]["location"]["lines"]["begin"], 16);
+    let r = run(&["lint", "corpus/lint/no-such-file.yml"], None);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("dindlog: corpus/lint/no-such-file.yml"), "{}", r.stderr);
+}
+
+#[test]
+fn scan_with_ci_config_points_at_the_line_to_change() {
+    let args = [
+        "corpus/daemon-tls-port-buildkit-grpc.log",
+        "--ci-config",
+        "corpus/lint/tls-2375-default-certdir.gitlab-ci.yml",
+    ];
+    let r = run(&args, None);
+    assert!(
+        r.stdout.contains("Change: corpus/lint/tls-2375-default-certdir.gitlab-ci.yml:16:3"),
+        "{}",
+        r.stdout
+    );
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let v: Value = serde_json::from_str(&run(&json_args, None).stdout).unwrap();
+    let cfg = &v["files"][0]["findings"][0]["config"];
+    assert_eq!(cfg["line"], 16);
+    assert_eq!(cfg["column"], 3);
+    let plain: Value =
+        serde_json::from_str(&run(&[args[0], "--format", "json"], None).stdout).unwrap();
+    assert!(plain["files"][0]["findings"][0]["config"].is_null());
+}
+
+#[test]
+fn report_files_are_written_in_gitlab_formats() {
+    let d = dir("report_files");
+    let (junit, cq, ann, env) =
+        (d.join("r/junit.xml"), d.join("cq.json"), d.join("ann.json"), d.join("dindlog.env"));
+    let mut c = cmd();
+    c.env("CI_JOB_URL", "https://gitlab.example.com/g/p/-/jobs/42");
+    let out = c
+        .args(["corpus/dind-not-privileged-healthcheck.log", "--junit"])
+        .arg(&junit)
+        .arg("--codequality")
+        .arg(&cq)
+        .arg("--annotations")
+        .arg(&ann)
+        .arg("--dotenv")
+        .arg(&env)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"));
+    assert!(xml.contains("classname=\"dindlog.dind-not-privileged\""), "{xml}");
+    assert!(xml.contains("<failure message=\"root cause: dind-not-privileged\""), "{xml}");
+    assert!(xml.contains("<skipped message=\"symptom of dind-not-privileged\"/>"), "{xml}");
+    let cq: Value = serde_json::from_str(&std::fs::read_to_string(&cq).unwrap()).unwrap();
+    for e in cq.as_array().unwrap() {
+        for key in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(e[key].is_string(), "{key} in {e}");
+        }
+        assert!(["info", "minor", "major", "critical", "blocker"]
+            .contains(&e["severity"].as_str().unwrap()));
+        assert!(e["location"]["path"].is_string() && e["location"]["lines"]["begin"].is_u64());
+    }
+    let ann: Value = serde_json::from_str(&std::fs::read_to_string(&ann).unwrap()).unwrap();
+    let links = ann["dindlog"].as_array().unwrap();
+    assert!(links
+        .iter()
+        .all(|l| l["external_link"]["label"].is_string() && l["external_link"]["url"].is_string()));
+    assert!(links[0]["external_link"]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://gitlab.example.com/g/p/-/jobs/42#L"));
+    let env = std::fs::read_to_string(&env).unwrap();
+    assert!(
+        env.starts_with("DINDLOG_ROOT_CAUSE=dind-not-privileged\nDINDLOG_TRANSIENT=false\n"),
+        "{env}"
+    );
+    for line in env.lines() {
+        let (k, v) = line.split_once('=').unwrap();
+        assert!(k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') && !v.contains(' '));
+    }
+}
+
+#[test]
+fn run_passes_output_through_and_keeps_the_command_status() {
+    let d = dir("run");
+    let log = d.join("kept.log");
+    let script = "echo building; echo 'Cannot connect to the Docker daemon at tcp://docker:2375. Is the docker daemon running?' >&2; exit 3";
+    let r = run(&["run", "--log", log.to_str().unwrap(), "--", "sh", "-c", script], None);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.starts_with("building\n"), "{}", r.stdout);
+    assert!(r.stderr.starts_with("Cannot connect to the Docker daemon"), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("section_start:")
+            && r.stdout.contains(":dindlog[collapsed=false]\r\x1b[0K")
+    );
+    assert!(r.stdout.contains("Root cause: daemon-tls-port"), "{}", r.stdout);
+    let kept = std::fs::read_to_string(&log).unwrap();
+    assert!(kept.contains("building\n") && kept.contains("Cannot connect"), "{kept}");
+
+    let r = run(&["run", "--log", log.to_str().unwrap(), "--", "sh", "-c", "echo fine"], None);
+    assert_eq!((r.code, r.stdout.as_str()), (0, "fine\n"), "silent on success");
+
+    let r = run(&["run", "--log", log.to_str().unwrap(), "--", "sh", "-c", "kill -TERM $$"], None);
+    assert_eq!(r.code, 128 + 15);
+    assert!(r.stdout.contains("killed by signal 15"), "{}", r.stdout);
+
+    let limit = "echo 'toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit'; exit 1";
+    let r = run(
+        &["run", "--transient-exit", "75", "--log", log.to_str().unwrap(), "--", "sh", "-c", limit],
+        None,
+    );
+    assert_eq!(r.code, 75, "{}", r.stdout);
+    let r = run(&["run", "--", "/nonexistent/program"], None);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cannot run '/nonexistent/program'"), "{}", r.stderr);
+}
+
+#[test]
+fn run_forwards_signals_to_the_command() {
+    let d = dir("run_signal");
+    let log = d.join("kept.log");
+    let marker = d.join("got-term");
+    let script = format!(
+        "trap 'touch {}; exit 42' TERM; echo ready; while true; do sleep 0.05; done",
+        marker.display()
+    );
+    let mut child = cmd()
+        .args(["run", "--log", log.to_str().unwrap(), "--", "sh", "-c", &script])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line, "ready\n");
+    std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(42));
+    assert!(marker.exists(), "the command saw SIGTERM");
+}
+
+#[test]
+fn annotate_is_silent_on_success_and_never_fails_the_job() {
+    let d = dir("annotate");
+    let kept = d.join(".dindlog");
+    std::fs::create_dir_all(&kept).unwrap();
+    std::fs::copy("corpus/dind-not-privileged-healthcheck.log", kept.join("run-1.log")).unwrap();
+    let annotate = |status: &str| {
+        let out = cmd()
+            .arg("annotate")
+            .arg("--junit")
+            .arg(d.join("junit.xml"))
+            .env("CI_JOB_STATUS", status)
+            .env("CI_PROJECT_DIR", &d)
+            .output()
+            .unwrap();
+        crate::util::Run::from(out)
+    };
+    let ok = annotate("success");
+    assert_eq!((ok.code, ok.stdout.as_str(), ok.stderr.as_str()), (0, "", ""));
+    assert!(!d.join("junit.xml").exists());
+    let failed = annotate("failed");
+    assert_eq!(failed.code, 0);
+    assert!(failed.stdout.contains("dindlog: root cause dind-not-privileged"), "{}", failed.stdout);
+    assert!(d.join("junit.xml").exists());
+    std::fs::remove_dir_all(&kept).unwrap();
+    let nothing = annotate("failed");
+    assert_eq!(nothing.code, 0, "no kept logs is not a job failure");
+    assert!(nothing.stderr.starts_with("dindlog: warning:"), "{}", nothing.stderr);
+}
+
+#[test]
+fn doctor_runs_from_the_command_line() {
+    // A port nobody listens on: bind one, note it, free it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = cmd()
+        .args(["doctor", "--format", "json", "--timeout", "1"])
+        .env("DOCKER_HOST", format!("tcp://127.0.0.1:{port}"))
+        .env_remove("DOCKER_TLS_VERIFY")
+        .env_remove("DOCKER_CERT_PATH")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    let connect = v["checks"].as_array().unwrap().iter().find(|c| c["name"] == "connect").unwrap();
+    assert_eq!(connect["status"], "fail", "{connect}");
+    let r = run(&["doctor", "--timeout", "0"], None);
+    assert_eq!(r.code, 2);
+}

@@ -7,6 +7,10 @@ mod util;
 mod cli;
 /// Every corpus log against its expected classification.
 mod corpus;
+/// `doctor` against loopback HTTP/TLS servers, closed ports, bad names, and a real dockerd when one can start.
+mod doctor;
+/// `dindlog lint`: the configuration model and every check against corpus/lint.
+mod lint;
 /// The fast scanner against the naive reference on the corpus, at several buffer sizes.
 mod oracle;
 /// The knowledge base: every example line of every signature, and registry invariants.

@@ -7,20 +7,11 @@ use serde::Serialize;
 
 use super::term::escape_terminal;
 use super::FileReport;
-use crate::classify::{Finding, Role};
+use crate::classify::{ConfigLocation, Finding, Role};
 use crate::signature::{Kind, Severity};
 
 /// Where Code Quality entries point when no CI file line is known.
 pub const DEFAULT_CONFIG_PATH: &str = ".gitlab-ci.yml";
-
-/// A place in the CI configuration that a finding's fix changes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigLocation {
-    /// Repository-relative path.
-    pub path: String,
-    /// 1-based line.
-    pub line: u64,
-}
 
 /// JUnit XML: one test case per finding, failed for causes and candidates, so
 /// the merge request's test summary names the failure and shows the fix.
@@ -139,19 +130,17 @@ struct CqLines {
     begin: u64,
 }
 
-/// Code Quality JSON. Symptoms are left out (their cause is the entry).
-/// `locate` maps a class id to the CI file line to change, when known.
-pub fn codequality(
-    reports: &[FileReport],
-    locate: &dyn Fn(&Finding) -> Option<ConfigLocation>,
-) -> String {
+/// Code Quality JSON. Symptoms are left out (their cause is the entry). Each
+/// entry points at the finding's configuration line when `--ci-config` found
+/// one, else at the top of `.gitlab-ci.yml`.
+pub fn codequality(reports: &[FileReport]) -> String {
     let mut entries = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
-    let fallback = |_: &Finding| ConfigLocation { path: DEFAULT_CONFIG_PATH.to_string(), line: 1 };
+    let fallback = || ConfigLocation { path: DEFAULT_CONFIG_PATH.to_string(), line: 1, column: 1 };
     let mut locs = Vec::new();
     for r in reports {
         for f in r.findings.iter().filter(|f| f.role != Role::Symptom) {
-            let loc = locate(f).unwrap_or_else(|| fallback(f));
+            let loc = f.config.clone().unwrap_or_else(fallback);
             // Stable across runs and log versions: what failed and where to fix it.
             let fingerprint = fingerprint(&[&f.id, &loc.path, &loc.line.to_string()]);
             if seen.insert(fingerprint.clone()) {

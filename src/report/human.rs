@@ -95,7 +95,7 @@ fn print_finding(w: &mut dyn Write, f: &Finding, st: Style) -> io::Result<()> {
         writeln!(w, "  explained by {by}: fix that first; this goes away with it.")?;
     }
     if f.role != Role::Symptom {
-        writeln!(w, "  {}Why:{} {}", st.bold(), st.reset(), f.summary)?;
+        writeln!(w, "  {}Why:{} {}", st.bold(), st.reset(), wrap(&f.summary, 7, 2))?;
     }
     let more = f.count.saturating_sub(f.evidence.len() as u64);
     writeln!(w, "  {}Evidence:{}", st.bold(), st.reset())?;
@@ -118,7 +118,18 @@ fn print_finding(w: &mut dyn Write, f: &Finding, st: Style) -> io::Result<()> {
         writeln!(w, "    {}... and {more} more{}", st.dim(), st.reset())?;
     }
     if let Some(q) = &f.question {
-        writeln!(w, "  {}Check:{} {}", st.bold(), st.reset(), q)?;
+        writeln!(w, "  {}Check:{} {}", st.bold(), st.reset(), wrap(q, 9, 2))?;
+    }
+    if let Some(c) = &f.config {
+        writeln!(
+            w,
+            "  {}Change:{} {}:{}:{}",
+            st.bold(),
+            st.reset(),
+            escape_terminal(&c.path),
+            c.line,
+            c.column
+        )?;
     }
     if f.role != Role::Symptom {
         writeln!(w, "  {}Fix:{}", st.bold(), st.reset())?;
@@ -195,9 +206,15 @@ pub fn print_explain(w: &mut dyn Write, sig: &Signature, color: bool) -> io::Res
     let st = Style { on: color };
     writeln!(w, "{}{}{} · {}", st.bold(), sig.id, st.reset(), sig.title)?;
     writeln!(w, "kind: {:?}, severity: {}", sig.kind, severity_word(sig.severity))?;
-    writeln!(w, "\n{}Why{}\n  {}", st.bold(), st.reset(), sig.summary)?;
+    writeln!(w, "\n{}Why{}\n  {}", st.bold(), st.reset(), wrap(&sig.summary, 2, 2))?;
     if let Some(q) = &sig.question {
-        writeln!(w, "\n{}When it is only a candidate, check{}\n  {}", st.bold(), st.reset(), q)?;
+        writeln!(
+            w,
+            "\n{}When it is only a candidate, check{}\n  {}",
+            st.bold(),
+            st.reset(),
+            wrap(q, 2, 2)
+        )?;
     }
     writeln!(w, "\n{}Fix{}", st.bold(), st.reset())?;
     for line in sig.fix.lines() {
@@ -247,10 +264,92 @@ pub fn print_signature_table(w: &mut dyn Write, set: &SignatureSet) -> io::Resul
     writeln!(w, "{} classes. `dindlog explain <id>` shows one in full.", set.len())
 }
 
+/// Wraps prose at [`WIDTH`] columns; `first` is how much of the first line a
+/// label already took, continuation lines are indented by `indent`.
+fn wrap(text: &str, first: usize, indent: usize) -> String {
+    let mut out = String::new();
+    for (i, para) in text.split("\n\n").enumerate() {
+        if i > 0 {
+            out.push_str("\n\n");
+            out.push_str(&" ".repeat(indent));
+        }
+        let mut col = if i == 0 { first } else { indent };
+        for (j, word) in para.split_whitespace().enumerate() {
+            let len = word.chars().count();
+            if j > 0 && col + 1 + len > WIDTH {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                col = indent;
+            } else if j > 0 {
+                out.push(' ');
+                col += 1;
+            }
+            out.push_str(word);
+            col += len;
+        }
+    }
+    out
+}
+
+/// Prose is wrapped to fit a common terminal.
+const WIDTH: usize = 96;
+
 fn severity_word(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Info => "info",
+    }
+}
+
+/// `dindlog lint`: one block per finding, `file:line:col: severity[id] job: message`.
+pub fn print_lint(w: &mut dyn Write, r: &crate::lint::LintReport, color: bool) -> io::Result<()> {
+    use crate::lint::Severity as S;
+    let st = Style { on: color };
+    for f in &r.findings {
+        let (word, c) = match f.severity {
+            S::Error => ("error", st.red()),
+            S::Warning => ("warning", st.yellow()),
+            S::Info => ("info", st.cyan()),
+        };
+        let job = f.job.as_deref().map(|j| format!("job {j}: ")).unwrap_or_default();
+        writeln!(
+            w,
+            "{}{}{}: {c}{word}[{}]{} {job}{}",
+            st.bold(),
+            escape_terminal(&f.location.to_string()),
+            st.reset(),
+            f.id,
+            st.reset(),
+            escape_terminal(&f.message)
+        )?;
+        let mut lines = f.fix.lines();
+        if let Some(first) = lines.next() {
+            writeln!(w, "  fix: {first}")?;
+            for l in lines {
+                writeln!(w, "       {l}")?;
+            }
+        }
+        writeln!(w, "  docs: {}", f.docs)?;
+    }
+    for n in &r.notes {
+        writeln!(w, "{}note:{} {}", st.dim(), st.reset(), escape_terminal(n))?;
+    }
+    let errors = r.findings.iter().filter(|f| f.severity == S::Error).count();
+    writeln!(w, "{} findings ({errors} errors) in {} jobs", r.findings.len(), r.jobs.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_wraps_at_the_width() {
+        let text = "word ".repeat(60);
+        let out = wrap(text.trim(), 7, 2);
+        assert!(out.lines().all(|l| l.chars().count() <= WIDTH), "{out}");
+        assert!(out.lines().skip(1).all(|l| l.starts_with("  word")));
+        assert_eq!(out.split_whitespace().count(), 60);
+        assert_eq!(wrap("a\n\nb", 0, 2), "a\n\n  b");
     }
 }

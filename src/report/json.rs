@@ -16,7 +16,8 @@
 //! A FINDING is `{"id", "title", "kind", "severity", "role", "explained_by",
 //! "explains", "first_line", "count", "evidence": [{"line", "source",
 //! "section", "text", "file", "captures"}], "summary", "fix", "question",
-//! "docs"}`. Findings are ordered most likely root cause first. Fields are
+//! "docs", "config"}`; `config` is `{"path", "line", "column"}` of the CI
+//! configuration key to change (with `--ci-config`), else null. Findings are ordered most likely root cause first. Fields are
 //! only ever added, never renamed or removed, while `version` stays 1.
 //!
 //! # JSON Lines
@@ -75,6 +76,7 @@ pub(crate) struct FindingJson<'a> {
     fix: &'a str,
     question: Option<&'a str>,
     docs: &'a [String],
+    config: Option<&'a crate::classify::ConfigLocation>,
 }
 
 #[derive(Serialize)]
@@ -104,6 +106,7 @@ impl<'a> FindingJson<'a> {
             fix: &f.fix,
             question: f.question.as_deref(),
             docs: &f.docs,
+            config: f.config.as_ref(),
         }
     }
 }

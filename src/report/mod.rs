@@ -5,6 +5,8 @@ mod human;
 mod json;
 mod term;
 
+pub use crate::classify::ConfigLocation;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -13,10 +15,10 @@ use crate::classify::{Finding, Role};
 use crate::context::JobContext;
 use crate::signature::Severity;
 
-pub use gitlab::{
-    annotations, codequality, dotenv, gitlab_section, junit, print_github, ConfigLocation,
+pub use gitlab::{annotations, codequality, dotenv, gitlab_section, junit, print_github};
+pub use human::{
+    print_explain, print_human, print_lint, print_signature_table, print_summary, HumanOptions,
 };
-pub use human::{print_explain, print_human, print_signature_table, print_summary, HumanOptions};
 pub use json::{print_json, JsonLines};
 pub use term::escape_terminal;
 
