@@ -73,6 +73,9 @@ pub struct CommonArgs {
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", global = true)]
     pub color: ColorChoice,
+    /// Show credentials found in evidence lines instead of masking them.
+    #[arg(long, global = true)]
+    pub no_redact: bool,
 }
 
 /// `dindlog [scan]` options.

@@ -124,3 +124,173 @@ time=\"x\" level=info\ntime=\"y\" level=info\n";
         assert!(!looks_like_service_log(b""));
     }
 }
+
+/// Reads through a byte-order mark: UTF-8's is dropped, UTF-16 (little or big
+/// endian, as Windows runners may write) is transcoded to UTF-8 on the fly,
+/// anything else passes unchanged. Memory is bounded by one read buffer.
+pub struct BomReader<R> {
+    inner: R,
+    state: BomState,
+    /// Bytes read ahead while sniffing, or transcoded output not yet handed out.
+    pending: Vec<u8>,
+    pos: usize,
+    /// An odd byte or a high surrogate waiting for its partner.
+    carry: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BomState {
+    Unknown,
+    Plain,
+    Utf16 { big_endian: bool },
+}
+
+impl<R: Read> BomReader<R> {
+    /// Wraps a reader.
+    pub fn new(inner: R) -> Self {
+        BomReader {
+            inner,
+            state: BomState::Unknown,
+            pending: Vec::new(),
+            pos: 0,
+            carry: Vec::new(),
+        }
+    }
+
+    fn sniff(&mut self) -> io::Result<()> {
+        let mut head = [0u8; 3];
+        let mut n = 0;
+        while n < 3 {
+            match self.inner.read(&mut head[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let head = &head[..n];
+        if head.starts_with(&[0xef, 0xbb, 0xbf]) {
+            self.state = BomState::Plain;
+        } else if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+            self.state = BomState::Utf16 { big_endian: head[0] == 0xfe };
+            self.carry.extend_from_slice(&head[2..]);
+        } else {
+            self.state = BomState::Plain;
+            self.pending = head.to_vec();
+        }
+        Ok(())
+    }
+
+    fn fill_utf16(&mut self, big_endian: bool) -> io::Result<bool> {
+        let mut raw = vec![0u8; 64 * 1024];
+        let n = loop {
+            match self.inner.read(&mut raw) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        };
+        let eof = n == 0;
+        let mut bytes = std::mem::take(&mut self.carry);
+        bytes.extend_from_slice(&raw[..n]);
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|c| {
+                if big_endian {
+                    u16::from_be_bytes([c[0], c[1]])
+                } else {
+                    u16::from_le_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        let mut used = units.len();
+        // A high surrogate at the end may pair with the next read.
+        if !eof && units.last().is_some_and(|u| (0xd800..0xdc00).contains(u)) {
+            used -= 1;
+        }
+        self.carry = bytes[used * 2..].to_vec();
+        if eof && !self.carry.is_empty() {
+            // An odd trailing byte: not text.
+            self.carry.clear();
+            self.pending.extend_from_slice("\u{fffd}".as_bytes());
+        }
+        let mut out = String::with_capacity(used);
+        for c in char::decode_utf16(units[..used].iter().copied()) {
+            out.push(c.unwrap_or(char::REPLACEMENT_CHARACTER));
+        }
+        self.pending.extend_from_slice(out.as_bytes());
+        Ok(!eof || !self.pending.is_empty())
+    }
+}
+
+impl<R: Read> Read for BomReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.state == BomState::Unknown {
+            self.sniff()?;
+        }
+        loop {
+            if self.pos < self.pending.len() {
+                let n = buf.len().min(self.pending.len() - self.pos);
+                buf[..n].copy_from_slice(&self.pending[self.pos..self.pos + n]);
+                self.pos += n;
+                return Ok(n);
+            }
+            self.pending.clear();
+            self.pos = 0;
+            match self.state {
+                BomState::Utf16 { big_endian } => {
+                    if !self.fill_utf16(big_endian)? && self.pending.is_empty() {
+                        return Ok(0);
+                    }
+                    if self.pending.is_empty() {
+                        continue;
+                    }
+                }
+                _ => return self.inner.read(buf),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod bom_tests {
+    use super::*;
+
+    fn read_all(data: &[u8], step: usize) -> Vec<u8> {
+        struct Step<'a>(&'a [u8], usize);
+        impl Read for Step<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = self.1.min(buf.len()).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut out = Vec::new();
+        BomReader::new(Step(data, step)).read_to_end(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn utf16_and_bom_variants() {
+        let text = "ERROR: Cannot connect to the Docker daemon 🐳 at tcp://docker:2375\r\nnext\n";
+        let le: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xfe, 0xff]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let utf8_bom: Vec<u8> = [0xef, 0xbb, 0xbf].into_iter().chain(text.bytes()).collect();
+        for step in [1, 2, 3, 7, 4096] {
+            assert_eq!(read_all(&le, step), text.as_bytes(), "le step {step}");
+            assert_eq!(read_all(&be, step), text.as_bytes(), "be step {step}");
+            assert_eq!(read_all(&utf8_bom, step), text.as_bytes(), "bom step {step}");
+            assert_eq!(read_all(text.as_bytes(), step), text.as_bytes(), "plain step {step}");
+        }
+        assert_eq!(read_all(b"a", 1), b"a");
+        assert_eq!(read_all(b"", 1), b"");
+        assert_eq!(read_all(&[0xff, 0xfe, b'a'], 1), "\u{fffd}".as_bytes(), "odd trailing byte");
+    }
+}

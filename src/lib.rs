@@ -31,6 +31,7 @@ pub mod error;
 pub mod input;
 pub mod lint;
 pub mod reader;
+pub mod redact;
 pub mod report;
 pub mod run;
 pub mod scan;
@@ -53,17 +54,24 @@ pub use track::LineInfo;
 pub struct Analyzer {
     scanner: Scanner,
     capacity: usize,
+    redact: bool,
 }
 
 impl Analyzer {
     /// Compiles a signature set.
     pub fn new(set: SignatureSet) -> Analyzer {
-        Analyzer { scanner: Scanner::new(set), capacity: reader::DEFAULT_CAPACITY }
+        Analyzer { scanner: Scanner::new(set), capacity: reader::DEFAULT_CAPACITY, redact: true }
     }
 
     /// Sets the read buffer size (tests use tiny ones to exercise chunk edges).
     pub fn with_capacity(mut self, capacity: usize) -> Analyzer {
         self.capacity = capacity;
+        self
+    }
+
+    /// Whether credentials in evidence are masked (the default) or shown.
+    pub fn with_redaction(mut self, redact: bool) -> Analyzer {
+        self.redact = redact;
         self
     }
 
@@ -86,12 +94,13 @@ impl Analyzer {
         force_service: bool,
         sniff: bool,
     ) -> Result<(ScanResult, bool), ScanError> {
-        let mut opts = ScanOptions { capacity: self.capacity, ..ScanOptions::default() };
+        let mut opts =
+            ScanOptions { capacity: self.capacity, redact: self.redact, ..ScanOptions::default() };
         if force_service {
             opts.force_source = Some(Source::Service);
             opts.origin = Some(Arc::from(name));
         }
-        let mut reader = reader::ChunkReader::new(rdr, self.capacity);
+        let mut reader = reader::ChunkReader::new(input::BomReader::new(rdr), self.capacity);
         let is_service = force_service
             || (sniff
                 && input::looks_like_service_log(
@@ -126,6 +135,7 @@ impl Analyzer {
             lines: result.lines,
             bytes: result.bytes,
             error: None,
+            binary: result.binary,
         }
     }
 

@@ -97,7 +97,9 @@ struct Scanned {
 }
 
 fn scan(args: ScanArgs) -> Result<u8> {
-    let analyzer = Analyzer::new(load_set(&args.common)?).with_capacity(args.buffer_size);
+    let analyzer = Analyzer::new(load_set(&args.common)?)
+        .with_capacity(args.buffer_size)
+        .with_redaction(!args.common.no_redact);
     let color = use_color(args.common.color);
     let inputs: Vec<Input> = if args.files.is_empty() {
         if io::stdin().is_terminal() {
@@ -290,7 +292,7 @@ fn unix_now() -> u64 {
 }
 
 fn run_command(args: RunArgs) -> Result<u8> {
-    let analyzer = Analyzer::new(load_set(&args.common)?);
+    let analyzer = Analyzer::new(load_set(&args.common)?).with_redaction(!args.common.no_redact);
     let log_path = args.log.clone().unwrap_or_else(|| {
         kept_logs_dir().join(format!("run-{}-{}.log", unix_now(), std::process::id()))
     });
@@ -344,7 +346,7 @@ fn annotate(args: AnnotateArgs) -> u8 {
 }
 
 fn annotate_inner(args: &AnnotateArgs) -> Result<()> {
-    let analyzer = Analyzer::new(load_set(&args.common)?);
+    let analyzer = Analyzer::new(load_set(&args.common)?).with_redaction(!args.common.no_redact);
     let files: Vec<std::path::PathBuf> = if args.files.is_empty() {
         let dir = kept_logs_dir();
         let mut v: Vec<_> = std::fs::read_dir(&dir)

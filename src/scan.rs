@@ -51,11 +51,13 @@ pub struct ScanOptions {
     pub force_source: Option<Source>,
     /// Name to put on evidence from this input when it is merged into another.
     pub origin: Option<Arc<str>>,
+    /// Mask credentials in evidence text (see [`crate::redact`]).
+    pub redact: bool,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { capacity: DEFAULT_CAPACITY, force_source: None, origin: None }
+        ScanOptions { capacity: DEFAULT_CAPACITY, force_source: None, origin: None, redact: true }
     }
 }
 
@@ -101,6 +103,8 @@ pub struct ScanResult {
     pub lines: u64,
     /// Bytes read.
     pub bytes: u64,
+    /// The input held NUL bytes (binary data); it was scanned as text anyway.
+    pub binary: bool,
 }
 
 impl ScanResult {
@@ -236,6 +240,7 @@ struct FileScan<'s> {
     sc: &'s Inner,
     force_source: Option<Source>,
     origin: Option<Arc<str>>,
+    redact: bool,
     tracker: Tracker,
     ctx: JobContext,
     hits: HashMap<(u32, u32), PatternHits>,
@@ -248,6 +253,7 @@ struct FileScan<'s> {
     events: Vec<SectionEvent>,
     found: Vec<Target>,
     naive: bool,
+    binary: bool,
 }
 
 impl<'s> FileScan<'s> {
@@ -256,6 +262,7 @@ impl<'s> FileScan<'s> {
             sc,
             force_source: opts.force_source,
             origin: opts.origin.clone(),
+            redact: opts.redact,
             tracker: Tracker::default(),
             ctx: JobContext::default(),
             hits: HashMap::new(),
@@ -266,10 +273,14 @@ impl<'s> FileScan<'s> {
             events: Vec::new(),
             found: Vec::new(),
             naive: false,
+            binary: false,
         }
     }
 
     fn lines(&mut self, bytes: &[u8]) {
+        // Like `rg -a`: NUL bytes are noted, and the input is still read as text,
+        // because a job log with a stray binary blob still holds the failure.
+        self.binary = self.binary || memchr::memchr(0, bytes).is_some();
         const NONE: usize = usize::MAX;
         let sc = self.sc;
         let find_lit = |from: usize| sc.ac.find(&bytes[from..]).map_or(NONE, |m| from + m.start());
@@ -453,11 +464,23 @@ impl<'s> FileScan<'s> {
                     entry.last_line = line_no;
                     entry.count += 1;
                     if entry.evidence.len() < MAX_EVIDENCE {
+                        let (text, captures) = if self.redact {
+                            let full = String::from_utf8_lossy(&text);
+                            let masked = crate::redact::redact(&full);
+                            let at = at.min(masked.len());
+                            let caps = captures
+                                .into_iter()
+                                .map(|(k, v)| (k, crate::redact::redact(&v).into_owned()))
+                                .collect();
+                            (excerpt(masked.as_bytes(), at), caps)
+                        } else {
+                            (excerpt(&text, at), captures)
+                        };
                         entry.evidence.push(Evidence {
                             line: line_no,
                             source: info.source,
                             section: info.section.clone(),
-                            text: excerpt(&text, at),
+                            text,
                             captures,
                             origin: self.origin.clone(),
                         });
@@ -470,7 +493,7 @@ impl<'s> FileScan<'s> {
     fn finish(self) -> ScanResult {
         let mut hits: Vec<PatternHits> = self.hits.into_values().collect();
         hits.sort_by_key(|h| (h.sig, h.pat));
-        ScanResult { context: self.ctx, hits, lines: self.line_no, bytes: 0 }
+        ScanResult { context: self.ctx, hits, lines: self.line_no, bytes: 0, binary: self.binary }
     }
 }
 

@@ -9,6 +9,8 @@ mod cli;
 mod corpus;
 /// `doctor` against loopback HTTP/TLS servers, closed ports, bad names, and a real dockerd when one can start.
 mod doctor;
+/// Hostile and broken input: empty, binary, UTF-16, cut-off logs, huge lines, FIFOs, secrets.
+mod hostile;
 /// `dindlog lint`: the configuration model and every check against corpus/lint.
 mod lint;
 /// The fast scanner against the naive reference on the corpus, at several buffer sizes.

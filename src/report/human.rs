@@ -29,6 +29,14 @@ pub fn print_human(w: &mut dyn Write, r: &FileReport, opts: HumanOptions) -> io:
         writeln!(w, "  {}error:{} {}", st.red(), st.reset(), escape_terminal(err))?;
         return Ok(());
     }
+    if r.binary {
+        writeln!(
+            w,
+            "{}note:{} the input holds NUL bytes (binary data); it was read as text",
+            st.dim(),
+            st.reset()
+        )?;
+    }
     let causes: Vec<&Finding> = r.findings.iter().filter(|f| f.role == Role::Cause).collect();
     let candidates: Vec<&Finding> =
         r.findings.iter().filter(|f| f.role == Role::Candidate).collect();

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! {"version": 1,
-//!  "files": [ {"path": "job.log", "lines": 812, "bytes": 64133, "error": null,
+//!  "files": [ {"path": "job.log", "lines": 812, "bytes": 64133, "error": null, "binary": false,
 //!              "service_logs": [],
 //!              "context": {"preamble": true, "runner_version": "17.3.1", "executor": "docker",
 //!                          "image": "docker:24.0.5", "services": ["docker:24.0.5-dind"], ...},
@@ -55,6 +55,7 @@ struct FileJson<'a> {
     lines: u64,
     bytes: u64,
     error: Option<&'a str>,
+    binary: bool,
     service_logs: &'a [String],
     context: &'a JobContext,
     findings: Vec<FindingJson<'a>>,
@@ -131,6 +132,7 @@ impl<'a> FileJson<'a> {
             lines: r.lines,
             bytes: r.bytes,
             error: r.error.as_deref(),
+            binary: r.binary,
             service_logs: &r.service_logs,
             context: &r.context,
             findings: r.findings.iter().map(FindingJson::new).collect(),

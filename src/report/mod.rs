@@ -39,6 +39,8 @@ pub struct FileReport {
     pub bytes: u64,
     /// Why the input could not be (fully) read, if it could not.
     pub error: Option<String>,
+    /// The input held NUL bytes and was scanned as text.
+    pub binary: bool,
 }
 
 impl FileReport {
@@ -52,6 +54,7 @@ impl FileReport {
             lines: 0,
             bytes: 0,
             error: Some(error),
+            binary: false,
         }
     }
 
