@@ -35,6 +35,14 @@ pub enum Command {
     Lint(LintArgs),
     /// Check the Docker daemon from inside the job: DOCKER_HOST, DNS, port, TLS, API, certificates.
     Doctor(DoctorArgs),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
     /// Print everything known about one failure class.
     Explain {
         /// The class id, e.g. dind-not-privileged.
@@ -61,6 +69,12 @@ pub enum SignaturesAction {
     Test {
         /// A directory of your own signature files.
         dir: Option<PathBuf>,
+    },
+    /// Scan logs of successful jobs and list every finding: each one is a false positive.
+    CheckFp {
+        /// A directory (walked recursively) or files of logs from green jobs.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
     },
 }
 

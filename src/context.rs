@@ -250,6 +250,21 @@ impl JobContext {
                 None => Tri::Unknown,
             });
         }
+        if let Some(re) = &cond.image {
+            t = t.and(match &self.image {
+                Some(image) => Tri::from_bool(re.is_match(image)),
+                None => Tri::Unknown,
+            });
+        }
+        if let Some(re) = &cond.service {
+            t = t.and(if self.services.iter().any(|s| re.is_match(s)) {
+                Tri::True
+            } else if self.services_known() {
+                Tri::False
+            } else {
+                Tri::Unknown
+            });
+        }
         if let Some(want) = cond.service_log {
             t = t.and(Tri::from_bool((self.service_log_lines > 0) == want));
         }
@@ -359,6 +374,27 @@ mod tests {
         ]);
         assert_eq!(k8s.eval(&k8s_old), Tri::True);
         assert_eq!(k8s.eval(&dind), Tri::Unknown, "k8s does not list services");
+
+        let kaniko = with(|c| c.image = regex::Regex::new("kaniko").ok());
+        let pg = with(|c| c.service = regex::Regex::new("^postgres:").ok());
+        assert_eq!(none.eval(&kaniko), Tri::Unknown);
+        assert_eq!(none.eval(&pg), Tri::Unknown);
+        let job = ctx(&[
+            (Probe::Runner, "Running with gitlab-runner 17.3.1 (abc)"),
+            (
+                Probe::ExecutorImage,
+                "Using Docker executor with image gcr.io/kaniko-project/executor:debug ...",
+            ),
+            (Probe::Service, "Starting service postgres:15..."),
+        ]);
+        assert_eq!(job.eval(&kaniko), Tri::True);
+        assert_eq!(job.eval(&pg), Tri::True);
+        let other = ctx(&[
+            (Probe::Runner, "Running with gitlab-runner 17.3.1 (abc)"),
+            (Probe::ExecutorImage, "Using Docker executor with image docker:24.0.5 ..."),
+        ]);
+        assert_eq!(other.eval(&kaniko), Tri::False);
+        assert_eq!(other.eval(&pg), Tri::False);
     }
 
     #[test]

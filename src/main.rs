@@ -65,6 +65,24 @@ fn run(cli: Cli) -> Result<u8> {
         Some(Command::Signatures {
             action: Some(SignaturesAction::Test { dir }), common, ..
         }) => signatures_test(dir, &common),
+        Some(Command::Signatures {
+            action: Some(SignaturesAction::CheckFp { paths }),
+            common,
+            ..
+        }) => check_fp(&paths, &common),
+        Some(Command::Completions { shell }) => {
+            let mut out = stdout();
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "dindlog", &mut out);
+            out.flush()?;
+            Ok(EXIT_CLEAN)
+        }
+        Some(Command::Man) => {
+            let mut out = stdout();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
+            out.flush()?;
+            Ok(EXIT_CLEAN)
+        }
     }
 }
 
@@ -502,6 +520,68 @@ fn list(format: ListFormat, common: &CommonArgs) -> Result<u8> {
     }
     out.flush()?;
     Ok(EXIT_CLEAN)
+}
+
+/// Every file under `paths`, recursively, in name order.
+fn files_under(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack: Vec<std::path::PathBuf> = paths.iter().rev().cloned().collect();
+    while let Some(p) = stack.pop() {
+        match std::fs::read_dir(&p) {
+            Ok(entries) if p.is_dir() => {
+                let mut children: Vec<_> =
+                    entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                children.sort();
+                // Symlinked directories are not followed, so a link loop cannot trap the walk.
+                children.retain(|c| !(c.is_symlink() && c.is_dir()));
+                stack.extend(children.into_iter().rev());
+            }
+            _ => out.push(p),
+        }
+    }
+    out
+}
+
+/// `signatures check-fp`: anything but advice on a green job is a false positive.
+fn check_fp(paths: &[std::path::PathBuf], common: &CommonArgs) -> Result<u8> {
+    let analyzer = Analyzer::new(load_set(common)?);
+    let files = files_under(paths);
+    let mut out = stdout();
+    let (mut fps, mut errored) = (0usize, false);
+    for path in &files {
+        let input = Input::Path(path.clone());
+        let name = input.display_name();
+        let report = match input.open().and_then(|r| analyzer.scan(&name, r, false, true)) {
+            Ok((r, _)) => analyzer.report(&name, r, Vec::new()),
+            Err(e) => {
+                errored = true;
+                eprintln!("dindlog: {e}");
+                continue;
+            }
+        };
+        for f in report.findings.iter().filter(|f| f.role != dindlog::Role::Advice) {
+            fps += 1;
+            let line = f.evidence.first().map_or(String::new(), |e| e.text.clone());
+            writeln!(
+                out,
+                "{}:{}: {} ({}): {}",
+                report::escape_terminal(&name),
+                f.first_line,
+                f.id,
+                f.role.as_str(),
+                report::escape_terminal(&line)
+            )?;
+        }
+    }
+    writeln!(out, "check-fp: {} files, {fps} false positives", files.len())?;
+    out.flush()?;
+    Ok(if errored {
+        EXIT_ERROR
+    } else if fps > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
 }
 
 fn signatures_test(dir: Option<std::path::PathBuf>, common: &CommonArgs) -> Result<u8> {

@@ -430,3 +430,102 @@ fn doctor_runs_from_the_command_line() {
     let r = run(&["doctor", "--timeout", "0"], None);
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn check_fp_lists_findings_on_green_jobs() {
+    let d = dir("check_fp");
+    let green = d.join("green");
+    std::fs::create_dir_all(green.join("nested")).unwrap();
+    std::fs::copy("corpus/near-miss-pinned-dind-success.log", green.join("a.log")).unwrap();
+    std::fs::copy("corpus/near-miss-go-mod-download-dns.log", green.join("nested/b.log")).unwrap();
+    let r = run(&["signatures", "check-fp", green.to_str().unwrap()], None);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.ends_with("check-fp: 2 files, 0 false positives\n"), "{}", r.stdout);
+    // A "green" log that is not green: its finding is listed as a false positive.
+    write(&green, "c.log", TLS_LOG);
+    let r = run(&["signatures", "check-fp", green.to_str().unwrap()], None);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("c.log:4: daemon-tls-port (cause): Cannot connect"), "{}", r.stdout);
+    assert!(r.stdout.ends_with("check-fp: 3 files, 1 false positives\n"), "{}", r.stdout);
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_cli_definition() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let r = run(&["completions", shell], None);
+        assert_eq!(r.code, 0, "{shell}");
+        for sub in ["scan", "lint", "doctor", "annotate", "explain", "signatures"] {
+            assert!(r.stdout.contains(sub), "{shell} completion lacks {sub}");
+        }
+    }
+    for (shell, flag) in [("bash", "-n"), ("zsh", "-n")] {
+        let script = run(&["completions", shell], None).stdout;
+        let dirp = dir(&format!("completion_{shell}"));
+        let path = write(&dirp, "dindlog.completion", script.as_bytes());
+        match std::process::Command::new(shell).arg(flag).arg(&path).status() {
+            Ok(s) => assert!(s.success(), "{shell} rejects the completion script"),
+            Err(_) => eprintln!("skipped: no {shell} to check the script's syntax"),
+        }
+    }
+    let man = run(&["man"], None);
+    assert_eq!(man.code, 0);
+    assert!(man.stdout.contains(".TH dindlog 1"), "{}", &man.stdout[..200.min(man.stdout.len())]);
+    assert!(man.stdout.contains("\\-\\-fail\\-on") || man.stdout.contains("fail-on"));
+}
+
+#[test]
+fn junit_reports_validate_against_the_schema() {
+    let d = dir("junit_schema");
+    let mut logs: Vec<String> = [
+        "dind-not-privileged-healthcheck",
+        "ambiguous-no-such-host-bare",
+        "near-miss-jest-failure",
+        "registry-auth-unpinned",
+    ]
+    .iter()
+    .map(|n| format!("corpus/{n}.log"))
+    .collect();
+    // Hostile text in evidence must still give well-formed XML.
+    let hostile = write(&d, "hostile.log", b"Cannot connect to the Docker daemon at tcp://docker:2375. <x> & \"q\" \x01\x1b]0;t\x07 ]]> Is it\n");
+    logs.push(hostile.to_string_lossy().into_owned());
+    let junit = d.join("junit.xml");
+    let mut args: Vec<&str> = logs.iter().map(String::as_str).collect();
+    args.extend(["--junit", junit.to_str().unwrap()]);
+    run(&args, None);
+    match std::process::Command::new("xmllint")
+        .args(["--noout", "--schema", "tests/junit.xsd"])
+        .arg(&junit)
+        .output()
+    {
+        Ok(out) => assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr)),
+        Err(_) => eprintln!("skipped: xmllint is not installed (apt-get install libxml2-utils)"),
+    }
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let tests: usize = xml
+        .split("<testsuite name=\"dindlog\" tests=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert_eq!(xml.matches("<testcase ").count(), tests, "{xml}");
+    assert!(!xml.contains('\u{1b}') && !xml.contains('\u{1}'), "control characters escaped");
+}
+
+#[test]
+fn the_job_template_lints_clean() {
+    let d = dir("template");
+    std::fs::create_dir_all(d.join("templates")).unwrap();
+    std::fs::copy("templates/dindlog.gitlab-ci.yml", d.join("templates/dindlog.gitlab-ci.yml"))
+        .unwrap();
+    let ci = write(
+        &d,
+        ".gitlab-ci.yml",
+        b"include:\n  - local: templates/dindlog.gitlab-ci.yml\n\nbuild:\n  extends: .dindlog-dind\n  script:\n    - dindlog run --transient-exit 75 -- docker build -t app .\n",
+    );
+    let r = run(&["lint", ci.to_str().unwrap(), "--format", "json", "--fail-on", "info"], None);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{}", r.stdout);
+    let job = v["jobs"].as_array().unwrap().iter().find(|j| j["name"] == "build").unwrap();
+    assert!(job["services"][0]["value"].as_str().unwrap().contains("docker:24.0.5-dind"), "{job}");
+}

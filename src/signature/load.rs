@@ -80,6 +80,8 @@ struct RawContext {
     executor: Option<String>,
     runner_before: Option<Spanned<String>>,
     service_log: Option<bool>,
+    image: Option<Spanned<String>>,
+    service: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -353,8 +355,23 @@ fn parse_rule(pos: &Positions<'_>, r: &RawRule, patterns: &[Pattern]) -> Result<
             executor: r.context.executor.clone(),
             runner_before,
             service_log: r.context.service_log,
+            image: context_regex(pos, r.context.image.as_ref())?,
+            service: context_regex(pos, r.context.service.as_ref())?,
         },
     })
+}
+
+fn context_regex(
+    pos: &Positions<'_>,
+    re: Option<&Spanned<String>>,
+) -> Result<Option<regex::Regex>, LoadError> {
+    re.map(|r| {
+        regex::RegexBuilder::new(r.get_ref()).size_limit(REGEX_SIZE_LIMIT).build().map_err(|e| {
+            let detail = e.to_string().lines().last().unwrap_or("invalid regex").trim().to_string();
+            pos.err(r.span(), format!("context regex does not compile: {detail}"))
+        })
+    })
+    .transpose()
 }
 
 /// Loads every `*.toml` in a directory (not recursively), in file-name order.

@@ -162,7 +162,7 @@ impl Pattern {
 }
 
 /// Conditions on the job, read from the runner's preamble. `None` means "not asked".
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct ContextCondition {
     /// The log has the runner preamble.
     pub preamble: Option<bool>,
@@ -176,6 +176,10 @@ pub struct ContextCondition {
     pub runner_before: Option<Version>,
     /// Service container log lines were captured.
     pub service_log: Option<bool>,
+    /// The job image (as the preamble names it) matches this regex.
+    pub image: Option<regex::Regex>,
+    /// Some started service's image matches this regex.
+    pub service: Option<regex::Regex>,
 }
 
 /// "These patterns matched, those did not, and the job looks like this".
