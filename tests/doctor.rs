@@ -719,3 +719,75 @@ fn real_dockerd_over_tls() {
     let r = doctor::run(&e);
     assert_eq!(status(&r, "protocol"), (Status::Fail, Some("tls-certs-missing")), "{r:#?}");
 }
+
+// ---- `dindlog run` against a real dockerd ------------------------------------
+
+/// Runs `dindlog run -- docker -H <host> <args...>` with the real docker CLI.
+fn dindlog_run_docker(root: &Path, host: &str, docker_args: &[&str]) -> Option<util::Run> {
+    let docker =
+        ["/usr/bin/docker", "/usr/local/bin/docker"].into_iter().find(|p| Path::new(p).exists());
+    let Some(docker) = docker else {
+        eprintln!("skipped: no docker CLI");
+        return None;
+    };
+    let log = root.join("run.log");
+    let out = util::cmd()
+        .args(["run", "--color", "never", "--log", log.to_str().unwrap(), "--", docker, "-H", host])
+        .args(docker_args)
+        .env("DOCKER_CONFIG", root.join("docker-config"))
+        .env_remove("DOCKER_HOST")
+        .env_remove("DOCKER_TLS_VERIFY")
+        .env_remove("DOCKER_CERT_PATH")
+        .output()
+        .unwrap();
+    Some(out.into())
+}
+
+#[test]
+fn dindlog_run_against_a_real_dockerd() {
+    let port = closed_port();
+    let args = [format!("--host=tcp://127.0.0.1:{port}"), "--storage-driver=vfs".to_string()];
+    let Some(daemon) = dockerd_or_skip("run-plain", &args) else { return };
+    let root = util::dir("run_dockerd_plain");
+    for host in [format!("unix://{}", daemon.socket().display()), format!("tcp://127.0.0.1:{port}")]
+    {
+        let Some(r) =
+            dindlog_run_docker(&root, &host, &["version", "--format", "{{.Server.Version}}"])
+        else {
+            return;
+        };
+        assert_eq!(r.code, 0, "{host}: {}{}", r.stdout, r.stderr);
+        assert!(
+            !r.stdout.is_empty() && !r.stdout.contains("dindlog"),
+            "{host}: silent on success: {}",
+            r.stdout
+        );
+    }
+}
+
+#[test]
+fn dindlog_run_diagnoses_plain_http_to_a_real_tls_dockerd() {
+    let root = util::dir("run_dockerd_tls");
+    let pki = Pki::new("dind run ca");
+    let server = root.join("server");
+    pki.write_server(&server);
+    let port = closed_port();
+    let args = [
+        "--tlsverify".to_string(),
+        format!("--tlscacert={}", server.join("ca.pem").display()),
+        format!("--tlscert={}", server.join("server-cert.pem").display()),
+        format!("--tlskey={}", server.join("server-key.pem").display()),
+        format!("--host=tcp://127.0.0.1:{port}"),
+    ];
+    let Some(_daemon) = dockerd_or_skip("run-tls", &args) else { return };
+    let Some(r) = dindlog_run_docker(&root, &format!("tcp://127.0.0.1:{port}"), &["info"]) else {
+        return;
+    };
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    let both = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        both.contains("Client sent an HTTP request to an HTTPS server"),
+        "the real message: {both}"
+    );
+    assert!(r.stdout.contains("dindlog: root cause tls-certs-missing"), "{}", r.stdout);
+}
