@@ -257,17 +257,8 @@ mod bom_tests {
     use super::*;
 
     fn read_all(data: &[u8], step: usize) -> Vec<u8> {
-        struct Step<'a>(&'a [u8], usize);
-        impl Read for Step<'_> {
-            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-                let n = self.1.min(buf.len()).min(self.0.len());
-                buf[..n].copy_from_slice(&self.0[..n]);
-                self.0 = &self.0[n..];
-                Ok(n)
-            }
-        }
         let mut out = Vec::new();
-        BomReader::new(Step(data, step)).read_to_end(&mut out).unwrap();
+        BomReader::new(crate::reader::Trickle::new(data, step)).read_to_end(&mut out).unwrap();
         out
     }
 

@@ -122,27 +122,37 @@ impl<R: Read> ChunkReader<R> {
     }
 }
 
+/// A reader over bytes in memory that hands out at most `step` bytes per
+/// call, so buffer refills land everywhere: inside escape sequences,
+/// timestamp headers and literals. For tests of anything built on `Read`.
+#[derive(Debug)]
+pub struct Trickle<'a> {
+    data: &'a [u8],
+    step: usize,
+}
+
+impl<'a> Trickle<'a> {
+    /// Reads `data`, `step` bytes at a time (at least one).
+    pub fn new(data: &'a [u8], step: usize) -> Self {
+        Trickle { data, step: step.max(1) }
+    }
+}
+
+impl Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.step.min(buf.len()).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A reader that returns at most `step` bytes per read, to exercise refills.
-    struct Trickle<'a> {
-        data: &'a [u8],
-        step: usize,
-    }
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let n = self.step.min(buf.len()).min(self.data.len());
-            buf[..n].copy_from_slice(&self.data[..n]);
-            self.data = &self.data[n..];
-            Ok(n)
-        }
-    }
-
     fn regions(data: &[u8], cap: usize, step: usize) -> Vec<(bool, Vec<u8>)> {
-        let mut r = ChunkReader::new(Trickle { data, step }, cap);
+        let mut r = ChunkReader::new(Trickle::new(data, step), cap);
         let mut out = Vec::new();
         while let Some(region) = r.next_region().unwrap() {
             out.push(match region {
@@ -193,7 +203,7 @@ mod tests {
 
     #[test]
     fn peek_does_not_consume() {
-        let mut r = ChunkReader::new(Trickle { data: b"abc\ndef\n", step: 1 }, 0);
+        let mut r = ChunkReader::new(Trickle::new(b"abc\ndef\n", 1), 0);
         assert_eq!(r.peek(5).unwrap(), b"abc\nd");
         let Some(Region::Lines(first)) = r.next_region().unwrap() else { panic!("no lines") };
         assert!(first.starts_with(b"abc\n"), "{first:?}");

@@ -1,24 +1,7 @@
-use std::io::{self, Read};
-
+use dindlog::reader::Trickle;
 use dindlog::{ScanOptions, ScanResult, Scanner, SignatureSet};
 
 use crate::corpus::logs;
-
-/// A reader that hands out at most `step` bytes per call, so refills land
-/// everywhere, including inside escape sequences and timestamp headers.
-struct Trickle<'a> {
-    data: &'a [u8],
-    step: usize,
-}
-
-impl Read for Trickle<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.step.min(buf.len()).min(self.data.len());
-        buf[..n].copy_from_slice(&self.data[..n]);
-        self.data = &self.data[n..];
-        Ok(n)
-    }
-}
 
 /// Everything that classification reads from a scan.
 fn fingerprint(r: &ScanResult) -> String {
@@ -48,7 +31,7 @@ fn fast_scan_equals_naive_scan_at_every_buffer_size() {
             [(8192, 8192), (8193, 1), (10_007, 333), (65_536, 4096), (1 << 20, 1 << 20)]
         {
             let opts = ScanOptions { capacity, ..ScanOptions::default() };
-            let got = scanner.scan_reader(Trickle { data: &data, step }, &opts).unwrap();
+            let got = scanner.scan_reader(Trickle::new(&data, step), &opts).unwrap();
             assert_eq!(
                 fingerprint(&got),
                 want,
