@@ -107,6 +107,9 @@ pub struct ScanArgs {
     /// Exit 1 when a finding reaches this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
     pub fail_on: FailOn,
+    /// Print only the summary over all inputs (human and json formats).
+    #[arg(long)]
+    pub summary: bool,
     #[command(flatten)]
     pub reports: ReportArgs,
     /// Threads for scanning several inputs (default: all cores).

@@ -194,6 +194,8 @@ fn scan(args: ScanArgs) -> Result<u8> {
     }
     let mut out = stdout();
     match args.format {
+        Format::Human if args.summary => report::print_summary(&mut out, &summary, color)?,
+        Format::Json if args.summary => report::print_json(&mut out, &[], &summary)?,
         Format::Human => {
             let opts = HumanOptions { color, headers: reports.len() > 1 };
             for (i, r) in reports.iter().enumerate() {

@@ -529,3 +529,29 @@ fn the_job_template_lints_clean() {
     let job = v["jobs"].as_array().unwrap().iter().find(|j| j["name"] == "build").unwrap();
     assert!(job["services"][0]["value"].as_str().unwrap().contains("docker:24.0.5-dind"), "{job}");
 }
+
+#[test]
+fn summary_counts_classes_failures_and_job_context() {
+    let files = [
+        "corpus/dind-not-privileged-healthcheck.log",
+        "corpus/near-miss-jest-failure.log",
+        "corpus/registry-auth-unpinned.log",
+        "corpus/near-miss-pinned-dind-success.log",
+    ];
+    let mut args = files.to_vec();
+    args.extend(["--format", "json", "--summary"]);
+    let r = run(&args, None);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["files"].as_array().unwrap().len(), 0, "--summary leaves the files out");
+    let s = &v["summary"];
+    assert_eq!(s["files"], 4);
+    assert_eq!(s["failed"], 3, "{s}");
+    assert_eq!(s["failed_unclassified"], 1, "the jest failure is not a Docker failure: {s}");
+    assert_eq!(s["files_with_findings"], 2);
+    assert_eq!(s["classes"]["registry-auth"]["cause"], 1);
+    assert_eq!(s["classes"]["service-not-ready"]["symptom"], 1);
+    assert_eq!(s["executors"]["docker"]["files"], 4, "{s}");
+    assert_eq!(s["dind_images"]["docker:dind"]["causes"]["registry-auth"], 1, "{s}");
+    let human = run(&files, None);
+    assert!(human.stdout.contains("4 files: 3 failed jobs, 2 with a diagnosis, 1 failed jobs unexplained (33.3% of failures), 0 unreadable"), "{}", human.stdout);
+}

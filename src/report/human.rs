@@ -156,7 +156,7 @@ fn print_finding(w: &mut dyn Write, f: &Finding, st: Style) -> io::Result<()> {
 
 fn print_table(w: &mut dyn Write, r: &FileReport) -> io::Result<()> {
     let mut t = Table::new();
-    t.load_style(presets::UTF8_HORIZONTAL_ONLY)
+    t.load_style(presets::UTF8_BORDERS_ONLY)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(["role", "class", "severity", "first line", "lines", "explained by"]);
     for f in &r.findings {
@@ -175,13 +175,16 @@ fn print_table(w: &mut dyn Write, r: &FileReport) -> io::Result<()> {
 /// Prints the run's totals after several inputs.
 pub fn print_summary(w: &mut dyn Write, s: &Summary, color: bool) -> io::Result<()> {
     let st = Style { on: color };
+    let rate = |n: u64| if s.failed == 0 { 0.0 } else { 100.0 * n as f64 / s.failed as f64 };
     writeln!(
         w,
-        "{}{} files, {} with a diagnosis, {} failed jobs unexplained, {} unreadable{}",
+        "{}{} files: {} failed jobs, {} with a diagnosis, {} failed jobs unexplained ({:.1}% of failures), {} unreadable{}",
         st.bold(),
         s.files,
+        s.failed,
         s.files_with_findings,
         s.failed_unclassified,
+        rate(s.failed_unclassified),
         s.errors,
         st.reset()
     )?;
@@ -189,7 +192,7 @@ pub fn print_summary(w: &mut dyn Write, s: &Summary, color: bool) -> io::Result<
         return Ok(());
     }
     let mut t = Table::new();
-    t.load_style(presets::UTF8_HORIZONTAL_ONLY)
+    t.load_style(presets::UTF8_BORDERS_ONLY)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(["class", "files", "share", "cause", "candidate", "symptom", "advice"]);
     let mut rows: Vec<_> = s.classes.iter().collect();
@@ -206,7 +209,35 @@ pub fn print_summary(w: &mut dyn Write, s: &Summary, color: bool) -> io::Result<
             c.advice.to_string(),
         ]);
     }
-    writeln!(w, "{t}")
+    writeln!(w, "{t}")?;
+    for (title, map) in [
+        ("runner version", &s.runner_versions),
+        ("executor", &s.executors),
+        ("dind image", &s.dind_images),
+    ] {
+        if map.is_empty() {
+            continue;
+        }
+        let mut t = Table::new();
+        t.load_style(presets::UTF8_BORDERS_ONLY)
+            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_header([title, "files", "failed", "most common root cause"]);
+        for (key, b) in map {
+            let top = b
+                .causes
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map_or(String::new(), |(id, n)| format!("{id} ({n})"));
+            t.add_row([
+                escape_terminal(key).into_owned(),
+                b.files.to_string(),
+                b.failed.to_string(),
+                top,
+            ]);
+        }
+        writeln!(w, "{t}")?;
+    }
+    Ok(())
 }
 
 /// `dindlog explain ID`: everything the knowledge base says about one class.
@@ -255,7 +286,7 @@ pub fn print_explain(w: &mut dyn Write, sig: &Signature, color: bool) -> io::Res
 /// `dindlog signatures`: one row per class.
 pub fn print_signature_table(w: &mut dyn Write, set: &SignatureSet) -> io::Result<()> {
     let mut t = Table::new();
-    t.load_style(presets::UTF8_HORIZONTAL_ONLY)
+    t.load_style(presets::UTF8_BORDERS_ONLY)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(["id", "kind", "severity", "title"]);
     let mut sigs: Vec<&Signature> = set.iter().collect();

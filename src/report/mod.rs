@@ -78,14 +78,43 @@ pub struct Summary {
     pub errors: u64,
     /// Inputs with at least one cause or candidate.
     pub files_with_findings: u64,
+    /// Inputs whose job failed (`ERROR: Job failed`).
+    pub failed: u64,
     /// Inputs whose job failed (`ERROR: Job failed`) with no cause or candidate.
     pub failed_unclassified: u64,
     /// Per class id: in how many inputs it appeared, and in which role.
     pub classes: BTreeMap<String, ClassCount>,
+    /// Per runner version, where the preamble names it.
+    pub runner_versions: BTreeMap<String, Breakdown>,
+    /// Per executor, where the preamble names it.
+    pub executors: BTreeMap<String, Breakdown>,
+    /// Per dind service image, where one was started.
+    pub dind_images: BTreeMap<String, Breakdown>,
     /// Lines read in total.
     pub lines: u64,
     /// Bytes read in total.
     pub bytes: u64,
+}
+
+/// Inputs that share one runner version, executor or dind image.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Breakdown {
+    /// Inputs.
+    pub files: u64,
+    /// ... whose job failed.
+    pub failed: u64,
+    /// Root causes found among them, by class id.
+    pub causes: BTreeMap<String, u64>,
+}
+
+impl Breakdown {
+    fn add(&mut self, r: &FileReport, failed: bool) {
+        self.files += 1;
+        self.failed += u64::from(failed);
+        for f in r.findings.iter().filter(|f| f.role == Role::Cause) {
+            *self.causes.entry(f.id.clone()).or_default() += 1;
+        }
+    }
 }
 
 /// How often one class appeared.
@@ -113,10 +142,21 @@ impl Summary {
             self.errors += 1;
         }
         let diagnosed = r.findings.iter().any(|f| matches!(f.role, Role::Cause | Role::Candidate));
+        let failed = r.context.outcome == Some(crate::context::Outcome::Failed);
+        self.failed += u64::from(failed);
         if diagnosed {
             self.files_with_findings += 1;
-        } else if r.context.outcome == Some(crate::context::Outcome::Failed) {
+        } else if failed {
             self.failed_unclassified += 1;
+        }
+        if let Some(v) = &r.context.runner_version {
+            self.runner_versions.entry(v.clone()).or_default().add(r, failed);
+        }
+        if let Some(e) = &r.context.executor {
+            self.executors.entry(e.clone()).or_default().add(r, failed);
+        }
+        if let Some(d) = r.context.dind_service() {
+            self.dind_images.entry(d.to_string()).or_default().add(r, failed);
         }
         for f in &r.findings {
             let c = self.classes.entry(f.id.clone()).or_default();
