@@ -16,8 +16,8 @@ if ! command -v musl-gcc >/dev/null; then
   command -v musl-gcc >/dev/null || { echo "build-static: musl-gcc missing (apt-get install musl-tools)"; exit 3; }
 fi
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-cargo build --release --locked --target "$target"
-bin="$CARGO_TARGET_DIR/$target/release/dindlog"
+cargo build --profile dist --locked --target "$target"
+bin="$CARGO_TARGET_DIR/$target/dist/dindlog"
 if command -v file >/dev/null; then
   file "$bin" | grep -Eq "static(-pie)? linked|statically linked" || { file "$bin"; echo "build-static: not static"; exit 1; }
 fi

@@ -1,6 +1,7 @@
 //! The `dindlog` binary: resolves the command line, runs the library, prints, and decides the exit status.
 
 mod cli;
+mod progress;
 
 use std::error::Error;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -145,16 +146,20 @@ fn scan(args: ScanArgs) -> Result<u8> {
     }
 
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build()?;
+    let progress =
+        progress::Progress::start(inputs.len(), inputs.len() > 1 && io::stderr().is_terminal());
     let scanned: Vec<Scanned> = pool.install(|| {
         inputs
             .par_iter()
             .map(|input| {
                 let name = input.display_name();
                 let result = input.open().and_then(|r| analyzer.scan(&name, r, false, true));
+                progress.tick();
                 Scanned { name, result }
             })
             .collect()
     });
+    progress.finish();
 
     // A bare service log given beside exactly one job log belongs to it
     // (`dindlog job.log dind.log`); otherwise each is reported on its own.
