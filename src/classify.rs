@@ -196,7 +196,9 @@ fn explain(set: &SignatureSet, findings: &mut Vec<Finding>) {
     };
     let mut order: Vec<usize> = (0..findings.len()).collect();
     order.sort_by_key(|&i| priority(&findings[i]));
-    loop {
+    // Each finding changes at most twice (role, then explained_by), so this
+    // bound is never reached; it keeps a future bug from spinning forever.
+    for _ in 0..=2 * findings.len() {
         let mut changed = false;
         for &i in &order {
             if !matches!(findings[i].role, Role::Cause | Role::Symptom) {
@@ -347,6 +349,19 @@ pub(crate) fn render(template: &str, lookup: impl Fn(&str) -> Option<String>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// See: the endless loop fixed in 30e3147. A candidate (service-not-ready,
+    /// executor unknown) that a found cause (daemon-tls-port) explains is
+    /// dropped, and classification ends.
+    #[test]
+    fn explained_candidate_is_dropped_and_classification_ends() {
+        let set = SignatureSet::builtin().unwrap();
+        let scanner = crate::scan::Scanner::new(set.clone());
+        let log = b"Cannot connect to the Docker daemon at tcp://docker:2375. Is the docker daemon running?\n";
+        let findings = classify(&set, &scanner.scan_bytes(log));
+        let ids: Vec<(&str, Role)> = findings.iter().map(|f| (f.id.as_str(), f.role)).collect();
+        assert_eq!(ids, [("daemon-tls-port", Role::Cause)]);
+    }
 
     #[test]
     fn placeholders() {
