@@ -13,7 +13,7 @@ const MAX_WALK: usize = 20_000;
 pub(crate) fn read(path: &Path) -> Result<String, LintError> {
     std::fs::read_to_string(path).map_err(|e| LintError::Io {
         path: path.to_string_lossy().into_owned(),
-        message: e.to_string(),
+        message: crate::error::io_message(&e),
     })
 }
 
@@ -33,7 +33,7 @@ impl Loader for Repo {
         match std::fs::read_to_string(self.root.join(path)) {
             Ok(t) => Read::Text(t),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Read::NotFound,
-            Err(e) => Read::Failed(e.to_string()),
+            Err(e) => Read::Failed(crate::error::io_message(&e)),
         }
     }
 
