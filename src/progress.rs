@@ -62,7 +62,7 @@ fn draw(total: usize, done: &AtomicUsize, stop: &AtomicBool) {
             continue;
         }
         let n = done.load(Ordering::Relaxed);
-        let pct = if total == 0 { 100 } else { n * 100 / total };
+        let pct = (n * 100).checked_div(total).unwrap_or(100);
         let mut err = std::io::stderr().lock();
         let _ = write!(err, "\r\x1b[2Kdindlog: {n}/{total} inputs ({pct}%)");
         let _ = err.flush();

@@ -1,0 +1,123 @@
+//! The knowledge-base subcommands: `explain`, `signatures` (list, test, check-fp).
+
+use std::io::Write;
+
+use dindlog::input::Input;
+use dindlog::report;
+use dindlog::Analyzer;
+
+use super::{load_set, stdout, use_color, Result, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use crate::cli::{CommonArgs, ListFormat};
+
+pub(crate) fn explain(id: &str, common: &CommonArgs) -> Result<u8> {
+    let set = load_set(common)?;
+    let Some(sig) = set.by_id(id) else {
+        return Err(format!("unknown class '{id}'; `dindlog signatures` lists them").into());
+    };
+    let mut out = stdout();
+    report::print_explain(&mut out, sig, use_color(common.color))?;
+    out.flush()?;
+    Ok(EXIT_CLEAN)
+}
+
+pub(crate) fn list(format: ListFormat, common: &CommonArgs) -> Result<u8> {
+    let set = load_set(common)?;
+    let mut out = stdout();
+    match format {
+        ListFormat::Table => report::print_signature_table(&mut out, &set)?,
+        ListFormat::Json => {
+            let rows: Vec<serde_json::Value> = set
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "id": s.id, "title": s.title, "kind": s.kind, "severity": s.severity,
+                        "summary": s.summary, "docs": s.docs,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &rows)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(EXIT_CLEAN)
+}
+
+/// Every file under `paths`, recursively, in name order.
+fn files_under(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack: Vec<std::path::PathBuf> = paths.iter().rev().cloned().collect();
+    while let Some(p) = stack.pop() {
+        match std::fs::read_dir(&p) {
+            Ok(entries) if p.is_dir() => {
+                let mut children: Vec<_> =
+                    entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                children.sort();
+                // Symlinked directories are not followed, so a link loop cannot trap the walk.
+                children.retain(|c| !(c.is_symlink() && c.is_dir()));
+                stack.extend(children.into_iter().rev());
+            }
+            _ => out.push(p),
+        }
+    }
+    out
+}
+
+/// `signatures check-fp`: anything but advice on a green job is a false positive.
+pub(crate) fn check_fp(paths: &[std::path::PathBuf], common: &CommonArgs) -> Result<u8> {
+    let analyzer = Analyzer::new(load_set(common)?);
+    let files = files_under(paths);
+    let mut out = stdout();
+    let (mut fps, mut errored) = (0usize, false);
+    for path in &files {
+        let input = Input::Path(path.clone());
+        let name = input.display_name();
+        let report = match input.open().and_then(|r| analyzer.scan(&name, r, false, true)) {
+            Ok((r, _)) => analyzer.report(&name, r, Vec::new()),
+            Err(e) => {
+                errored = true;
+                eprintln!("dindlog: {e}");
+                continue;
+            }
+        };
+        for f in report.findings.iter().filter(|f| f.role != dindlog::Role::Advice) {
+            fps += 1;
+            let line = f.evidence.first().map_or(String::new(), |e| e.text.clone());
+            writeln!(
+                out,
+                "{}:{}: {} ({}): {}",
+                report::escape_terminal(&name),
+                f.first_line,
+                f.id,
+                f.role.as_str(),
+                report::escape_terminal(&line)
+            )?;
+        }
+    }
+    writeln!(out, "check-fp: {} files, {fps} false positives", files.len())?;
+    out.flush()?;
+    Ok(if errored {
+        EXIT_ERROR
+    } else if fps > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+pub(crate) fn signatures_test(dir: Option<std::path::PathBuf>, common: &CommonArgs) -> Result<u8> {
+    let mut set = load_set(common)?;
+    if let Some(dir) = &dir {
+        set = set.with_dir(dir)?;
+    }
+    let analyzer = Analyzer::new(set);
+    let stats = dindlog::selftest::run_examples(analyzer.scanner(), None);
+    let mut out = stdout();
+    for f in &stats.failures {
+        writeln!(out, "FAIL {f}")?;
+    }
+    let failed = stats.failures.len();
+    writeln!(out, "signatures: {} passed, {} failed", stats.run - failed, failed)?;
+    out.flush()?;
+    Ok(if failed == 0 { EXIT_CLEAN } else { EXIT_FINDINGS })
+}

@@ -1,0 +1,225 @@
+//! `dindlog scan`: reads the inputs in parallel, classifies them, prints them in the chosen format and writes the report files.
+
+use std::io::{self, IsTerminal, Write};
+
+use rayon::prelude::*;
+
+use dindlog::input::Input;
+use dindlog::report::{self, HumanOptions, JsonLines};
+use dindlog::{Analyzer, FileReport, ScanError, ScanResult, Severity, Summary};
+
+use super::{load_set, stdout, unix_now, use_color, Result, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use crate::cli::{FailOn, Format, ReportArgs, ScanArgs};
+use crate::progress;
+
+/// One input after scanning, before classification.
+struct Scanned {
+    name: String,
+    result: std::result::Result<(ScanResult, bool), ScanError>,
+}
+
+pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
+    let analyzer = Analyzer::new(load_set(&args.common)?)
+        .with_capacity(args.buffer_size)
+        .with_redaction(!args.common.no_redact);
+    let color = use_color(args.common.color);
+    let inputs: Vec<Input> = if args.files.is_empty() {
+        if io::stdin().is_terminal() {
+            return Err(
+                "no input: give a job log file, or pipe one in (`glab ci trace | dindlog`)".into(),
+            );
+        }
+        vec![Input::Stdin]
+    } else {
+        args.files.iter().map(|f| Input::from_arg(f)).collect()
+    };
+    let mut errored = false;
+
+    let mut explicit_service = Vec::new();
+    for path in &args.service_logs {
+        let input = Input::from_arg(path);
+        let name = input.display_name();
+        match input.open().and_then(|r| analyzer.scan(&name, r, true, false)) {
+            Ok((r, _)) => explicit_service.push((name, r)),
+            Err(e) => {
+                errored = true;
+                eprintln!("dindlog: {e}");
+            }
+        }
+    }
+
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build()?;
+    let progress =
+        progress::Progress::start(inputs.len(), inputs.len() > 1 && io::stderr().is_terminal());
+    let scanned: Vec<Scanned> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|input| {
+                let name = input.display_name();
+                let result = input.open().and_then(|r| analyzer.scan(&name, r, false, true));
+                progress.tick();
+                Scanned { name, result }
+            })
+            .collect()
+    });
+    progress.finish();
+
+    // A bare service log given beside exactly one job log belongs to it
+    // (`dindlog job.log dind.log`); otherwise each is reported on its own.
+    let job_logs = scanned.iter().filter(|s| matches!(s.result, Ok((_, false)))).count();
+    let pair = job_logs == 1;
+    let mut sniffed_service = Vec::new();
+    let mut pending: Vec<Scanned> = Vec::new();
+    for s in scanned {
+        match s.result {
+            Ok((r, true)) if pair => sniffed_service.push((s.name, r)),
+            _ => pending.push(s),
+        }
+    }
+
+    let mut reports = Vec::with_capacity(pending.len());
+    for s in pending {
+        match s.result {
+            Ok((r, is_service)) => {
+                let mut service = explicit_service.clone();
+                if !is_service {
+                    service.extend(sniffed_service.iter().cloned());
+                }
+                reports.push(analyzer.report(&s.name, r, service));
+            }
+            Err(e) => {
+                errored = true;
+                eprintln!("dindlog: {e}");
+                reports.push(FileReport::failed(s.name, e.to_string()));
+            }
+        }
+    }
+
+    attach_config(&args.reports, &mut reports)?;
+    let mut summary = Summary::default();
+    for r in &reports {
+        summary.add(r);
+    }
+    let mut out = stdout();
+    match args.format {
+        Format::Human if args.summary => report::print_summary(&mut out, &summary, color)?,
+        Format::Json if args.summary => report::print_json(&mut out, &[], &summary)?,
+        Format::Human => {
+            let opts = HumanOptions { color, headers: reports.len() > 1 };
+            for (i, r) in reports.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                report::print_human(&mut out, r, opts)?;
+            }
+            if reports.len() > 1 {
+                writeln!(out)?;
+                report::print_summary(&mut out, &summary, color)?;
+            }
+        }
+        Format::Json => report::print_json(&mut out, &reports, &summary)?,
+        Format::Jsonl => {
+            for r in &reports {
+                JsonLines::file(&mut out, r)?;
+            }
+            JsonLines::summary(&mut out, &summary)?;
+        }
+        Format::Github => report::print_github(&mut out, &reports)?,
+        Format::Gitlab => print_section(&mut out, &reports, &summary, color)?,
+    }
+    out.flush()?;
+    write_report_files(&args.reports, &reports)?;
+
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    Ok(if errored {
+        EXIT_ERROR
+    } else if threshold.is_some_and(|t| reports.iter().any(|r| r.reaches(t))) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+/// The human report inside a GitLab collapsible section.
+pub(crate) fn print_section(
+    w: &mut dyn Write,
+    reports: &[FileReport],
+    summary: &Summary,
+    color: bool,
+) -> Result<()> {
+    let mut body = Vec::new();
+    let opts = HumanOptions { color, headers: reports.len() > 1 };
+    for r in reports {
+        report::print_human(&mut body, r, opts)?;
+    }
+    if reports.len() > 1 {
+        report::print_summary(&mut body, summary, color)?;
+    }
+    let findings: usize = reports.iter().map(|r| r.findings.len()).sum();
+    let header = match reports.iter().find_map(|r| r.root_cause()) {
+        Some(f) => format!("dindlog: root cause {} ({findings} findings)", f.id),
+        None => format!("dindlog: {findings} findings"),
+    };
+    report::gitlab_section(w, &header, &String::from_utf8_lossy(&body), unix_now())?;
+    Ok(())
+}
+
+/// Writes the `--junit`, `--codequality`, `--annotations` and `--dotenv` files.
+pub(crate) fn write_report_files(args: &ReportArgs, reports: &[FileReport]) -> Result<()> {
+    let write = |path: &std::path::Path, text: String| -> Result<()> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("{}: cannot create directory: {e}", parent.display()))?;
+        }
+        std::fs::write(path, text)
+            .map_err(|e| format!("{}: cannot write report: {e}", path.display()).into())
+    };
+    if let Some(p) = &args.junit {
+        write(p, report::junit(reports))?;
+    }
+    if let Some(p) = &args.codequality {
+        write(p, report::codequality(reports))?;
+    }
+    if let Some(p) = &args.annotations {
+        let job_url = std::env::var("CI_JOB_URL")
+            .ok()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+        write(p, report::annotations(reports, job_url.as_deref()))?;
+    }
+    if let Some(p) = &args.dotenv {
+        write(p, report::dotenv(reports))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn summary_of(reports: &[FileReport]) -> Summary {
+    let mut s = Summary::default();
+    for r in reports {
+        s.add(r);
+    }
+    s
+}
+
+/// With `--ci-config`, points each finding at the configuration key to change.
+pub(crate) fn attach_config(args: &ReportArgs, reports: &mut [FileReport]) -> Result<()> {
+    let Some(path) = &args.ci_config else { return Ok(()) };
+    let opts = dindlog::lint::LintOptions { ci_config: path.clone(), runner_config: None };
+    let model = dindlog::lint::lint(&opts)?;
+    for f in reports.iter_mut().flat_map(|r| r.findings.iter_mut()) {
+        if f.role == dindlog::Role::Symptom {
+            continue;
+        }
+        f.config =
+            dindlog::lint::locate(&model, &f.id, None).map(|l| dindlog::report::ConfigLocation {
+                path: l.file,
+                line: u64::from(l.line),
+                column: u64::from(l.column),
+            });
+    }
+    Ok(())
+}
