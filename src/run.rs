@@ -28,6 +28,8 @@ pub struct RunOptions {
     /// How long to wait for the output pipes to close after the command has
     /// exited: a daemon it started in the background may hold them open.
     pub grace: Duration,
+    /// Mask credentials in the evidence (the copy of the output is kept as is).
+    pub redact: bool,
 }
 
 /// How the command ended.
@@ -162,9 +164,10 @@ pub fn run(scanner: &Scanner, opts: &RunOptions) -> Result<RunOutcome, RunError>
     let analyser = {
         let scanner = scanner.clone();
         let abandon = abandon.clone();
+        let opts = ScanOptions { redact: opts.redact, ..ScanOptions::default() };
         thread::spawn(move || {
             let mut tee = Tee { rx, log, buf: Vec::new(), pos: 0, abandon, log_error: None };
-            let result = scanner.scan_reader(&mut tee, &ScanOptions::default());
+            let result = scanner.scan_reader(&mut tee, &opts);
             (result, tee.log_error)
         })
     };

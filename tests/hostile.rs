@@ -178,3 +178,23 @@ acme refused {{\"auths\":{{\"r.example.com\":{{\"auth\":\"{}\"}}}}}}\n",
     let r = run(&["--signatures", sigdir, "--no-redact"], Some(log.as_bytes()));
     assert!(r.stdout.contains(secrets[1]), "--no-redact shows them: {}", r.stdout);
 }
+
+#[test]
+fn run_redacts_the_diagnosis_unless_asked_not_to() {
+    let d = dir("run_secrets");
+    let log = d.join("kept.log");
+    let script = "echo 'fatal: unable to access https://gitlab-ci-token:s3cr3tJobToken@gitlab.example.com: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading'; exit 1";
+    let masked = run(&["run", "--log", log.to_str().unwrap(), "--", "sh", "-c", script], None);
+    let diagnosis = masked.stdout.split_once("section_start:").map(|x| x.1).unwrap_or("");
+    assert!(diagnosis.contains("rate-limit"), "{}", masked.stdout);
+    assert!(
+        !diagnosis.contains("s3cr3tJobToken") && diagnosis.contains("[REDACTED]"),
+        "{diagnosis}"
+    );
+    let shown = run(
+        &["run", "--no-redact", "--log", log.to_str().unwrap(), "--", "sh", "-c", script],
+        None,
+    );
+    let diagnosis = shown.stdout.split_once("section_start:").map(|x| x.1).unwrap_or("");
+    assert!(diagnosis.contains("s3cr3tJobToken"), "{diagnosis}");
+}

@@ -26,6 +26,7 @@ pub(crate) fn run_command(args: RunArgs) -> Result<u8> {
         command: args.command.clone(),
         log_path: Some(log_path.clone()),
         grace: std::time::Duration::from_secs(2),
+        redact: !args.common.no_redact,
     };
     let outcome = dindlog::run::run(analyzer.scanner(), &opts)?;
     if let Some(e) = &outcome.log_error {
