@@ -4,19 +4,18 @@ use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    BuildOutput, ContextCondition, Examples, Kind, Pattern, Rule, Severity, Signature, Source,
-    Strength, Version,
+    BuildOutput, ContextCondition, Examples, Kind, LazyRegex, Pattern, Rule, Severity, Signature,
+    Source, Strength, Version,
 };
 use crate::error::LoadError;
 
 /// Regexes are compiled once per run; this keeps a hostile user file from
 /// building a huge automaton.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
+pub(super) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 const MIN_LITERAL_LEN: usize = 4;
 
 #[derive(Deserialize)]
@@ -316,11 +315,21 @@ fn parse_pattern(pos: &Positions<'_>, p: &RawPattern) -> Result<Pattern, LoadErr
     Ok(Pattern { name, literals, regex, not_regex, sources, build_output, strength })
 }
 
-fn compile(pos: &Positions<'_>, re: &Spanned<String>, name: &str) -> Result<Regex, LoadError> {
-    RegexBuilder::new(re.get_ref()).size_limit(REGEX_SIZE_LIMIT).build().map_err(|e| {
-        let detail = e.to_string().lines().last().unwrap_or("invalid regex").trim().to_string();
+/// Checks a pattern the way compiling it would, without building the
+/// automaton: the syntax, and the compiled-size limit (from the parsed size).
+fn compile(pos: &Positions<'_>, re: &Spanned<String>, name: &str) -> Result<LazyRegex, LoadError> {
+    let err = |detail: String| {
         pos.err(re.span(), format!("pattern '{name}': regex does not compile: {detail}"))
-    })
+    };
+    let hir = regex_syntax::ParserBuilder::new().utf8(false).build().parse(re.get_ref()).map_err(
+        |e| err(e.to_string().lines().last().unwrap_or("invalid regex").trim().to_string()),
+    )?;
+    // A cheap guard against patterns far past the limit (huge counted
+    // repetitions); the real limit is enforced again when it is compiled.
+    if hir.properties().maximum_len().is_some_and(|n| n > REGEX_SIZE_LIMIT) {
+        return Err(err(format!("it can match more than {REGEX_SIZE_LIMIT} bytes")));
+    }
+    Ok(LazyRegex::new(re.get_ref().clone()))
 }
 
 fn parse_rule(pos: &Positions<'_>, r: &RawRule, patterns: &[Pattern]) -> Result<Rule, LoadError> {

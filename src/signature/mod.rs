@@ -103,9 +103,9 @@ pub struct Pattern {
     /// Prefilter needles; the decoded line must contain one for the pattern to match.
     pub literals: Vec<String>,
     /// Confirmation on the decoded line.
-    pub regex: Option<Regex>,
+    pub regex: Option<LazyRegex>,
     /// The line must not match this.
-    pub not_regex: Option<Regex>,
+    pub not_regex: Option<LazyRegex>,
     sources: u8,
     /// Whether it counts on `RUN` step output.
     pub build_output: BuildOutput,
@@ -137,7 +137,8 @@ impl Pattern {
                     self.literals.iter().find_map(|l| memchr::memmem::find(line, l.as_bytes()))?;
                 (at, Vec::new())
             }
-            Some(re) => {
+            Some(lazy) => {
+                let re = lazy.get()?;
                 let caps = re.captures(line)?;
                 let at = caps.get(0).map_or(0, |m| m.start());
                 let named = re
@@ -152,12 +153,47 @@ impl Pattern {
                 (at, named)
             }
         };
-        if let Some(not) = &self.not_regex {
+        if let Some(not) = self.not_regex.as_ref().and_then(LazyRegex::get) {
             if not.is_match(line) {
                 return None;
             }
         }
         Some(found)
+    }
+}
+
+/// A regex checked when its file is loaded but compiled on first use: most
+/// patterns never see a candidate line, and compiling all of them is most of
+/// dindlog's start-up time.
+#[derive(Debug, Clone)]
+pub struct LazyRegex {
+    source: String,
+    compiled: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    /// Wraps a pattern that already passed the loader's checks.
+    pub(crate) fn new(source: String) -> LazyRegex {
+        LazyRegex { source, compiled: std::sync::OnceLock::new() }
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The compiled regex. The loader checked the syntax and the size limit,
+    /// so `None` cannot happen for a loaded signature; it only keeps a bug
+    /// from becoming a panic.
+    pub fn get(&self) -> Option<&Regex> {
+        self.compiled
+            .get_or_init(|| {
+                regex::bytes::RegexBuilder::new(&self.source)
+                    .size_limit(load::REGEX_SIZE_LIMIT)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
     }
 }
 
@@ -393,6 +429,14 @@ mod tests {
     fn builtin_set_is_valid() {
         let set = SignatureSet::builtin().unwrap_or_else(|e| panic!("{e}"));
         assert!(set.len() >= 27, "only {} signatures", set.len());
+        // Regexes compile lazily; every built-in one must compile.
+        for sig in set.iter() {
+            for p in &sig.patterns {
+                for re in p.regex.iter().chain(&p.not_regex) {
+                    assert!(re.get().is_some(), "{}: {}: {}", sig.id, p.name, re.as_str());
+                }
+            }
+        }
     }
 
     #[test]
