@@ -23,6 +23,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod archive;
 pub mod classify;
 pub mod context;
 pub mod decode;
@@ -30,6 +31,7 @@ pub mod doctor;
 pub mod error;
 pub mod input;
 pub mod lint;
+pub mod merge;
 pub mod reader;
 pub mod redact;
 pub mod report;
@@ -38,6 +40,7 @@ pub mod scan;
 pub mod selftest;
 pub mod signature;
 mod track;
+pub mod walk;
 
 use std::io::Read;
 use std::sync::Arc;
