@@ -35,6 +35,12 @@ pub enum Command {
     Lint(LintArgs),
     /// Check the Docker daemon from inside the job: DOCKER_HOST, DNS, port, TLS, API, certificates.
     Doctor(DoctorArgs),
+    /// Combine the `--format json` reports of several shards into one.
+    Merge {
+        /// The JSON reports, in order.
+        #[arg(required = true, value_name = "REPORT")]
+        reports: Vec<PathBuf>,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -112,6 +118,27 @@ pub struct ScanArgs {
     pub summary: bool,
     #[command(flatten)]
     pub reports: ReportArgs,
+    /// Also walk hidden files and directories (names starting with `.`).
+    #[arg(long)]
+    pub hidden: bool,
+    /// Follow symbolic links while walking directories (loops are detected).
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+    /// In walked directories, take only files matching GLOB (repeatable; `*`, `**`, `?`, `[..]`).
+    #[arg(short = 'g', long = "glob", value_name = "GLOB")]
+    pub globs: Vec<dindlog::walk::Glob>,
+    /// In walked directories, skip files and directories matching GLOB (repeatable).
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub excludes: Vec<dindlog::walk::Glob>,
+    /// Scan only a stable 1/N of the inputs: shard I of N (e.g. 2/8).
+    #[arg(long, value_name = "I/N", value_parser = dindlog::walk::parse_shard)]
+    pub shard: Option<(u32, u32)>,
+    /// Skip an archive member or compressed log that expands past this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 4 << 30)]
+    pub max_member_bytes: u64,
+    /// Skip a compressed stream that expands more than N times its size (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_ratio: u64,
     /// Threads for scanning several inputs (default: all cores).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,

@@ -75,18 +75,20 @@ fn an_unreadable_input_does_not_stop_the_others() {
     let d = dir("unreadable");
     let good = write(&d, "good.log", TLS_LOG);
     let missing = d.join("missing.log");
-    let r = run(&[missing.to_str().unwrap(), good.to_str().unwrap(), d.to_str().unwrap()], None);
+    let args = [missing.to_str().unwrap(), good.to_str().unwrap(), "-s", d.to_str().unwrap()];
+    let r = run(&args, None);
     assert_eq!(r.code, 2);
     let errs: Vec<&str> = r.stderr.lines().collect();
     assert_eq!(errs.len(), 2, "{}", r.stderr);
+    assert!(errs.iter().all(|e| e.starts_with("dindlog: ")), "{}", r.stderr);
     assert!(
-        errs[0].starts_with("dindlog: ")
-            && errs[0].ends_with("missing.log: no such file or directory"),
+        errs.iter()
+            .any(|e| e.ends_with("unreadable: is a directory (use `dindlog scan DIR` to walk it)")),
         "{}",
         r.stderr
     );
     assert!(
-        errs[1].ends_with("is a directory (use `dindlog scan DIR` to walk it)"),
+        errs.iter().any(|e| e.ends_with("missing.log: no such file or directory")),
         "{}",
         r.stderr
     );
@@ -554,4 +556,134 @@ fn summary_counts_classes_failures_and_job_context() {
     assert_eq!(s["dind_images"]["docker:dind"]["causes"]["registry-auth"], 1, "{s}");
     let human = run(&files, None);
     assert!(human.stdout.contains("4 files: 3 failed jobs, 2 with a diagnosis, 1 failed jobs unexplained (33.3% of failures), 0 unreadable"), "{}", human.stdout);
+}
+
+/// A small archive tree: plain, gzipped, zipped and hidden logs.
+fn archive_tree(name: &str) -> std::path::PathBuf {
+    use std::io::Write as _;
+    let d = dir(name);
+    std::fs::create_dir_all(d.join("a/b")).unwrap();
+    std::fs::copy("corpus/dind-not-privileged-healthcheck.log", d.join("a/dind.log")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&std::fs::read("corpus/registry-auth-unpinned.log").unwrap()).unwrap();
+    std::fs::write(d.join("a/b/reg.log.gz"), gz.finish().unwrap()).unwrap();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (member, src) in
+        [("logs/job1.log", "custom-ca-kaniko"), ("logs/job2.log", "near-miss-jest-failure")]
+    {
+        zip.start_file(member, opts).unwrap();
+        zip.write_all(&std::fs::read(format!("corpus/{src}.log")).unwrap()).unwrap();
+    }
+    std::fs::write(d.join("arts.zip"), zip.finish().unwrap().into_inner()).unwrap();
+    std::fs::copy("corpus/rate-limit-buildkit.log", d.join(".hidden.log")).unwrap();
+    std::fs::write(d.join("notes.md"), "not a log").unwrap();
+    d
+}
+
+fn jsonl_paths(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["type"] == "begin")
+        .map(|v| v["data"]["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn directories_archives_and_compressed_logs_are_scanned() {
+    let d = archive_tree("bulk_tree");
+    let root = d.to_str().unwrap();
+    let r = run(&[root, "--format", "jsonl"], None);
+    let want: Vec<String> =
+        ["a/b/reg.log.gz", "a/dind.log", "arts.zip!logs/job1.log", "arts.zip!logs/job2.log"]
+            .iter()
+            .map(|p| format!("{root}/{p}"))
+            .collect();
+    assert_eq!(jsonl_paths(&r.stdout), want, "sorted walk, hidden and non-log files skipped");
+    for threads in ["1", "4"] {
+        let again = run(&[root, "--format", "jsonl", "-j", threads], None);
+        assert_eq!(jsonl_paths(&again.stdout), want, "order does not depend on threads");
+    }
+    let ids: Vec<String> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["type"] == "finding" && v["data"]["role"] == "cause")
+        .map(|v| v["data"]["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["registry-auth", "dind-not-privileged", "custom-ca"]);
+    let hidden = run(&[root, "--hidden", "--format", "jsonl"], None);
+    assert_eq!(jsonl_paths(&hidden.stdout).len(), 5);
+    let globbed = run(&[root, "--glob", "**/*.gz", "--format", "jsonl"], None);
+    assert_eq!(jsonl_paths(&globbed.stdout), [format!("{root}/a/b/reg.log.gz")]);
+    let excluded = run(&[root, "--exclude", "a", "--format", "jsonl"], None);
+    assert_eq!(jsonl_paths(&excluded.stdout).len(), 2);
+}
+
+#[test]
+fn shards_partition_the_inputs_and_merge_puts_them_back() {
+    let d = archive_tree("bulk_shards");
+    let root = d.to_str().unwrap();
+    let whole: Value =
+        serde_json::from_str(&run(&[root, "--format", "json"], None).stdout).unwrap();
+    let mut shard_files = Vec::new();
+    let mut seen = Vec::new();
+    for i in 1..=3 {
+        let shard = format!("{i}/3");
+        let out = run(&[root, "--format", "json", "--shard", &shard], None).stdout;
+        let v: Value = serde_json::from_str(&out).unwrap();
+        seen.extend(
+            v["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap().to_string()),
+        );
+        shard_files.push(write(&d, &format!("shard{i}.json"), out.as_bytes()));
+    }
+    let mut all: Vec<String> = whole["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    all.sort();
+    seen.sort();
+    assert_eq!(seen, all, "every input in exactly one shard");
+    let args: Vec<&str> =
+        std::iter::once("merge").chain(shard_files.iter().map(|p| p.to_str().unwrap())).collect();
+    let merged = run(&args, None);
+    assert_eq!(merged.code, 0, "{}", merged.stderr);
+    let m: Value = serde_json::from_str(&merged.stdout).unwrap();
+    for key in ["files", "failed", "files_with_findings", "failed_unclassified", "lines", "bytes"] {
+        assert_eq!(m["summary"][key], whole["summary"][key], "{key}");
+    }
+    assert_eq!(m["summary"]["classes"], whole["summary"]["classes"]);
+    let bad = write(&d, "bad.json", b"{\"version\": 2, \"files\": [], \"summary\": {}}");
+    let r = run(&["merge", shard_files[0].to_str().unwrap(), bad.to_str().unwrap()], None);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("bad.json"), "{}", r.stderr);
+}
+
+#[test]
+fn corrupt_and_oversized_archives_are_reported_and_skipped() {
+    use std::io::Write as _;
+    let d = dir("bulk_corrupt");
+    let good = write(&d, "good.log", TLS_LOG);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&TLS_LOG.repeat(50)).unwrap();
+    let full = gz.finish().unwrap();
+    write(&d, "cut.log.gz", &full[..full.len() / 2]);
+    write(&d, "broken.zip", b"PK\x03\x04 this is not really a zip archive");
+    let mut bomb = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    bomb.write_all(&vec![b'a'; 8 << 20]).unwrap();
+    write(&d, "bomb.log.gz", &bomb.finish().unwrap());
+    let r = run(&[d.to_str().unwrap(), "--format", "jsonl"], None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let errs: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(errs.len(), 3, "{}", r.stderr);
+    assert!(errs.iter().any(|e| e.contains("bomb.log.gz") && e.contains("100")), "{}", r.stderr);
+    assert!(errs.iter().any(|e| e.contains("broken.zip")), "{}", r.stderr);
+    assert!(errs.iter().any(|e| e.contains("cut.log.gz")), "{}", r.stderr);
+    assert!(
+        r.stdout.contains(&format!("\"path\":\"{}\"", good.display())),
+        "the good log is still scanned"
+    );
 }

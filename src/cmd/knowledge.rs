@@ -1,4 +1,4 @@
-//! The knowledge-base subcommands: `explain`, `signatures` (list, test, check-fp).
+//! The knowledge-base and report subcommands: `explain`, `signatures` (list, test, check-fp), `merge`.
 
 use std::io::Write;
 
@@ -120,4 +120,29 @@ pub(crate) fn signatures_test(dir: Option<std::path::PathBuf>, common: &CommonAr
     writeln!(out, "signatures: {} passed, {} failed", stats.run - failed, failed)?;
     out.flush()?;
     Ok(if failed == 0 { EXIT_CLEAN } else { EXIT_FINDINGS })
+}
+
+/// `dindlog merge`: one JSON document from the reports of several shards.
+pub(crate) fn merge(paths: &[std::path::PathBuf]) -> Result<u8> {
+    let mut docs = Vec::with_capacity(paths.len());
+    for p in paths {
+        let text = std::fs::read_to_string(p).map_err(|e| {
+            format!("{}: {}", p.display(), e.to_string().split(" (os error").next().unwrap_or(""))
+        })?;
+        let doc: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: not a dindlog JSON report: {e}", p.display()))?;
+        docs.push(doc);
+    }
+    let merged = dindlog::merge::merge_json(docs).map_err(|e| {
+        // Name the file rather than its position.
+        match e.document.and_then(|i| paths.get(i)) {
+            Some(p) => format!("{}: {}", p.display(), e.message),
+            None => e.to_string(),
+        }
+    })?;
+    let mut out = stdout();
+    serde_json::to_writer_pretty(&mut out, &merged)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(EXIT_CLEAN)
 }

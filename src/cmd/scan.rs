@@ -4,18 +4,93 @@ use std::io::{self, IsTerminal, Write};
 
 use rayon::prelude::*;
 
+use std::path::PathBuf;
+
 use dindlog::input::Input;
 use dindlog::report::{self, HumanOptions, JsonLines};
-use dindlog::{Analyzer, FileReport, ScanError, ScanResult, Severity, Summary};
+use dindlog::{archive, walk};
+use dindlog::{Analyzer, FileReport, ScanResult, Severity, Summary};
 
 use super::{load_set, stdout, unix_now, use_color, Result, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::cli::{FailOn, Format, ReportArgs, ScanArgs};
 use crate::progress;
 
-/// One input after scanning, before classification.
+/// One input (a file, or one member of an archive) after scanning, before
+/// classification.
 struct Scanned {
     name: String,
-    result: std::result::Result<(ScanResult, bool), ScanError>,
+    result: std::result::Result<(ScanResult, bool), String>,
+}
+
+/// An input named on the command line or found by the walk.
+enum Source {
+    Stdin,
+    Path(PathBuf),
+}
+
+impl Source {
+    fn name(&self) -> String {
+        match self {
+            Source::Stdin => "<stdin>".to_string(),
+            Source::Path(p) => p.display().to_string(),
+        }
+    }
+
+    /// Scans every stream in this input: the file itself, or each member of
+    /// an archive, decompressed on the fly within `limits`.
+    fn scan(&self, analyzer: &Analyzer, limits: &archive::Limits) -> Vec<Scanned> {
+        let mut out = Vec::new();
+        let mut each = |name: &str, rdr: &mut dyn io::Read| {
+            let result = analyzer.scan(name, rdr, false, true).map_err(|e| e.to_string());
+            out.push(Scanned { name: name.to_string(), result });
+        };
+        let res = match self {
+            Source::Stdin => {
+                archive::for_each_stream_from("<stdin>", io::stdin(), limits, &mut each)
+            }
+            Source::Path(p) => archive::for_each_stream(p, limits, &mut each),
+        };
+        if let Err(e) = res {
+            out.push(Scanned { name: self.name(), result: Err(e.to_string()) });
+        }
+        out
+    }
+}
+
+/// Turns the command-line paths into inputs: `-` is standard input,
+/// directories are walked. Walk problems are printed and counted.
+fn sources(args: &ScanArgs, errored: &mut bool) -> Result<Vec<Source>> {
+    if args.files.is_empty() {
+        if io::stdin().is_terminal() {
+            return Err(
+                "no input: give a job log file, or pipe one in (`glab ci trace | dindlog`)".into(),
+            );
+        }
+        return Ok(vec![Source::Stdin]);
+    }
+    let opts = walk::WalkOptions {
+        hidden: args.hidden,
+        follow: args.follow,
+        globs: args.globs.clone(),
+        excludes: args.excludes.clone(),
+    };
+    let mut out = Vec::new();
+    for arg in &args.files {
+        if arg.as_os_str() == "-" {
+            out.push(Source::Stdin);
+            continue;
+        }
+        let (files, errors) = walk::expand(std::slice::from_ref(arg), &opts);
+        for e in errors {
+            *errored = true;
+            eprintln!("dindlog: {e}");
+        }
+        out.extend(files.into_iter().map(Source::Path));
+    }
+    Ok(match args.shard {
+        Some((i, n)) => walk::shard(out, Source::name, i, n),
+        None => out,
+    })
 }
 
 pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
@@ -23,17 +98,13 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
         .with_capacity(args.buffer_size)
         .with_redaction(!args.common.no_redact);
     let color = use_color(args.common.color);
-    let inputs: Vec<Input> = if args.files.is_empty() {
-        if io::stdin().is_terminal() {
-            return Err(
-                "no input: give a job log file, or pipe one in (`glab ci trace | dindlog`)".into(),
-            );
-        }
-        vec![Input::Stdin]
-    } else {
-        args.files.iter().map(|f| Input::from_arg(f)).collect()
-    };
     let mut errored = false;
+    let inputs = sources(&args, &mut errored)?;
+    let limits = archive::Limits {
+        max_member_bytes: args.max_member_bytes,
+        max_ratio: args.max_ratio,
+        ..archive::Limits::default()
+    };
 
     let mut explicit_service = Vec::new();
     for path in &args.service_logs {
@@ -55,11 +126,13 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
         inputs
             .par_iter()
             .map(|input| {
-                let name = input.display_name();
-                let result = input.open().and_then(|r| analyzer.scan(&name, r, false, true));
+                let members = input.scan(&analyzer, &limits);
                 progress.tick();
-                Scanned { name, result }
+                members
             })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flatten()
             .collect()
     });
     progress.finish();
@@ -90,7 +163,7 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
             Err(e) => {
                 errored = true;
                 eprintln!("dindlog: {e}");
-                reports.push(FileReport::failed(s.name, e.to_string()));
+                reports.push(FileReport::failed(s.name, e));
             }
         }
     }
