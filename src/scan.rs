@@ -132,11 +132,35 @@ pub struct Scanner {
     inner: Arc<Inner>,
 }
 
+/// Bytes of one input after which the DFA pays for its construction.
+const DFA_AFTER: u64 = 4 << 20;
+
 #[derive(Debug)]
 struct Inner {
     set: SignatureSet,
-    ac: AhoCorasick,
+    /// Quick to build: serves small inputs, where start-up is the cost.
+    nfa: AhoCorasick,
+    /// About 3x faster to search but ~10 ms to build: built on first use, by
+    /// the first input that passes [`DFA_AFTER`] bytes.
+    dfa: std::sync::OnceLock<AhoCorasick>,
+    literals: Vec<String>,
     targets: Vec<Vec<Target>>,
+}
+
+impl Inner {
+    /// The automaton to use after `seen` bytes of an input.
+    fn automaton(&self, seen: u64) -> &AhoCorasick {
+        if seen < DFA_AFTER {
+            return &self.nfa;
+        }
+        self.dfa.get_or_init(|| {
+            aho_corasick::AhoCorasickBuilder::new()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(&self.literals)
+                // The same literals already built the NFA.
+                .expect("literal automaton")
+        })
+    }
 }
 
 impl Scanner {
@@ -171,14 +195,17 @@ impl Scanner {
         // Literals are at least 4 bytes (checked by the loader) and few
         // hundred, well within what aho-corasick builds in microseconds.
         // About 120 literals: past the 64 that Teddy handles, so no SIMD
-        // prefilter applies; the full DFA is the fastest remaining search
-        // (measured on a clean 200 MB log: DFA 0.54 s, contiguous NFA 1.2 s,
-        // Teddy forced past its limit 0.75 s).
-        let ac = aho_corasick::AhoCorasickBuilder::new()
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        // prefilter applies. The full DFA is the fastest remaining search
+        // (clean 200 MB log: DFA 0.54 s, contiguous NFA 1.2 s, Teddy forced
+        // past its limit 0.75 s) but the slowest to build, so small inputs
+        // use the NFA and the DFA is built once an input is large.
+        let nfa = aho_corasick::AhoCorasickBuilder::new()
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(&literals)
             .expect("literal automaton");
-        Scanner { inner: Arc::new(Inner { set, ac, targets }) }
+        Scanner {
+            inner: Arc::new(Inner { set, nfa, dfa: std::sync::OnceLock::new(), literals, targets }),
+        }
     }
 
     /// The signature set this scanner was built from.
@@ -261,6 +288,8 @@ struct FileScan<'s> {
     found: Vec<Target>,
     naive: bool,
     binary: bool,
+    /// Bytes of this input handed to `lines` so far.
+    bytes_seen: u64,
 }
 
 impl<'s> FileScan<'s> {
@@ -281,6 +310,7 @@ impl<'s> FileScan<'s> {
             found: Vec::new(),
             naive: false,
             binary: false,
+            bytes_seen: 0,
         }
     }
 
@@ -290,7 +320,9 @@ impl<'s> FileScan<'s> {
         self.binary = self.binary || memchr::memchr(0, bytes).is_some();
         const NONE: usize = usize::MAX;
         let sc = self.sc;
-        let find_lit = |from: usize| sc.ac.find(&bytes[from..]).map_or(NONE, |m| from + m.start());
+        let ac = sc.automaton(self.bytes_seen);
+        self.bytes_seen += bytes.len() as u64;
+        let find_lit = |from: usize| ac.find(&bytes[from..]).map_or(NONE, |m| from + m.start());
         let find_dirty =
             |from: usize| memchr::memchr2(0x1b, b'\r', &bytes[from..]).map_or(NONE, |i| from + i);
         let mut next_lit = find_lit(0);
@@ -424,7 +456,7 @@ impl<'s> FileScan<'s> {
         }
 
         self.found.clear();
-        for m in self.sc.ac.find_overlapping_iter(&*text) {
+        for m in self.sc.automaton(self.bytes_seen).find_overlapping_iter(&*text) {
             self.found.extend_from_slice(&self.sc.targets[m.pattern().as_usize()]);
         }
         if self.naive {
@@ -703,6 +735,31 @@ error during connect: dial tcp: lookup docker on 10.0.0.2:53: no such host\n";
             assert_eq!(hits(&sc, &r), want, "capacity {cap}");
             assert_eq!(counts(&r), counts(&naive), "capacity {cap}");
         }
+    }
+
+    /// Past [`DFA_AFTER`] bytes the scanner switches automata; both must find
+    /// the same lines.
+    #[test]
+    fn the_dfa_used_for_large_inputs_agrees_with_the_naive_scan() {
+        let sc = scanner();
+        let mut log = Vec::new();
+        let mut i = 0;
+        while log.len() < (DFA_AFTER as usize) * 2 {
+            i += 1;
+            log.extend_from_slice(format!("ordinary build output line {i}\n").as_bytes());
+            if i % 9973 == 0 {
+                log.extend_from_slice(
+                    b"Cannot connect to the Docker daemon at tcp://docker:2375. Is it\n",
+                );
+            }
+        }
+        let counts = |r: &ScanResult| r.hits.iter().map(|h| h.count).collect::<Vec<_>>();
+        let naive = sc.scan_naive(&log);
+        let fast = sc.scan_bytes(&log);
+        assert_eq!(hits(&sc, &fast), hits(&sc, &naive));
+        assert_eq!(counts(&fast), counts(&naive));
+        assert!(counts(&fast)[0] > 10, "hits past the switch: {:?}", counts(&fast));
+        assert!(sc.inner.dfa.get().is_some(), "the DFA was used");
     }
 
     #[test]
