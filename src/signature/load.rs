@@ -98,6 +98,9 @@ struct RawTests {
 struct Positions<'a> {
     text: &'a str,
     origin: &'a Path,
+    /// Compile every regex now (user files), not only check it (built-ins,
+    /// whose examples the test suite runs).
+    compile_now: bool,
 }
 
 impl Positions<'_> {
@@ -117,7 +120,11 @@ impl Positions<'_> {
 }
 
 pub(super) fn parse(text: &str, origin: &Path) -> Result<Signature, LoadError> {
-    let pos = Positions { text, origin };
+    parse_with(Positions { text, origin, compile_now: false })
+}
+
+fn parse_with(pos: Positions<'_>) -> Result<Signature, LoadError> {
+    let (text, origin) = (pos.text, pos.origin);
     let raw: RawSignature = toml::from_str(text).map_err(|e| {
         let message = e.message().trim().replace('\n', " ");
         match e.span() {
@@ -317,6 +324,8 @@ fn parse_pattern(pos: &Positions<'_>, p: &RawPattern) -> Result<Pattern, LoadErr
 
 /// Checks a pattern the way compiling it would, without building the
 /// automaton: the syntax, and the compiled-size limit (from the parsed size).
+/// With `compile_now` (user files) it is also compiled, which is the only
+/// exact size check.
 fn compile(pos: &Positions<'_>, re: &Spanned<String>, name: &str) -> Result<LazyRegex, LoadError> {
     let err = |detail: String| {
         pos.err(re.span(), format!("pattern '{name}': regex does not compile: {detail}"))
@@ -329,7 +338,20 @@ fn compile(pos: &Positions<'_>, re: &Spanned<String>, name: &str) -> Result<Lazy
     if hir.properties().maximum_len().is_some_and(|n| n > REGEX_SIZE_LIMIT) {
         return Err(err(format!("it can match more than {REGEX_SIZE_LIMIT} bytes")));
     }
-    Ok(LazyRegex::new(re.get_ref().clone()))
+    let lazy = LazyRegex::new(re.get_ref().clone());
+    // The parsed size says nothing about the compiled one: `\w{300}` matches
+    // at most 1200 bytes but compiles past the limit (Unicode classes), and
+    // would then silently never match. Compiling it here fills the cache.
+    if pos.compile_now && lazy.get().is_none() {
+        let detail = regex::bytes::RegexBuilder::new(re.get_ref())
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+            .err()
+            .and_then(|e| e.to_string().lines().last().map(|l| l.trim().to_string()))
+            .unwrap_or_else(|| "invalid regex".to_string());
+        return Err(err(detail));
+    }
+    Ok(lazy)
 }
 
 fn parse_rule(pos: &Positions<'_>, r: &RawRule, patterns: &[Pattern]) -> Result<Rule, LoadError> {
@@ -400,7 +422,7 @@ pub(super) fn load_dir(dir: &Path) -> Result<Vec<Signature>, LoadError> {
         .map(|p| {
             let text = std::fs::read_to_string(p)
                 .map_err(|e| LoadError::new(p, format!("cannot read: {e}")))?;
-            parse(&text, p)
+            parse_with(Positions { text: &text, origin: p, compile_now: true })
         })
         .collect()
 }
@@ -505,5 +527,27 @@ no_match = ["demo success"]
         let text = format!("{GOOD}\n[[rule]]\nall_of = [\"nope\"]\n");
         let err = load(&text).unwrap_err();
         assert!(err.message.contains("unknown pattern 'nope'"), "{err}");
+    }
+
+    /// Found writing the `signature` fuzz target's invariant: a regex whose
+    /// parsed size is small but whose compiled size is past the limit (`\w`
+    /// is a large Unicode class) loaded fine and then never matched. A user
+    /// file must fail to load, naming the line; a built-in's examples catch
+    /// it in the tests.
+    #[test]
+    fn regex_past_the_compiled_size_limit_is_an_error_in_a_user_file() {
+        let text = GOOD.replacen(r"(?P<what>\w+)", r"(?P<what>\w{300})", 1);
+        assert_ne!(text, GOOD);
+        let dir = std::env::temp_dir().join(format!("dindlog-load-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("demo-class.toml"), &text).unwrap();
+        let got = load_dir(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        let err = got.unwrap_err();
+        assert!(err.message.starts_with("pattern 'hit': regex does not compile"), "{err}");
+        assert!(err.message.contains("size limit"), "{err}");
+        assert_eq!(err.position.map(|p| p.0), Some(13), "{err}");
+        // The cheap check alone (built-ins) still accepts it.
+        assert!(load(&text).is_ok());
     }
 }
