@@ -3,6 +3,9 @@
 /// Helpers: running the real binary, temporary directories.
 mod util;
 
+/// Bulk inputs: directory walking, compressed logs and archives with their limits, shards, merging shard reports.
+mod bulk;
+
 /// The command line: formats, exit codes, stdin, errors, colour.
 mod cli;
 /// Every corpus log against its expected classification.
@@ -15,5 +18,7 @@ mod hostile;
 mod lint;
 /// The fast scanner against the naive reference on the corpus, at several buffer sizes.
 mod oracle;
+/// Properties: findings unchanged by colour codes, `\r` rewrites, timestamp headers and continuations, CRLF, buffer and read sizes.
+mod prop;
 /// The knowledge base: every example line of every signature, and registry invariants.
 mod signatures;
