@@ -290,6 +290,8 @@ struct FileScan<'s> {
     binary: bool,
     /// Bytes of this input handed to `lines` so far.
     bytes_seen: u64,
+    /// The last line counted as a service log line.
+    last_service_line: Option<u64>,
 }
 
 impl<'s> FileScan<'s> {
@@ -311,6 +313,7 @@ impl<'s> FileScan<'s> {
             naive: false,
             binary: false,
             bytes_seen: 0,
+            last_service_line: None,
         }
     }
 
@@ -346,13 +349,18 @@ impl<'s> FileScan<'s> {
     /// A piece of a line longer than the read buffer.
     fn partial(&mut self, bytes: &[u8]) {
         self.flush();
-        let header = if self.long_line_open { None } else { decode::parse_header(bytes) };
-        if !self.long_line_open {
+        self.binary = self.binary || memchr::memchr(0, bytes).is_some();
+        // Only the first piece starts with the timestamp header; the later
+        // pieces keep its stream (a service line stays a service line).
+        let (header, body) = if self.long_line_open {
+            (self.long_header, bytes)
+        } else {
             self.line_no += 1;
+            let header = decode::parse_header(bytes);
             self.long_header = header;
-        }
+            (header, if header.is_some() { &bytes[HEADER_LEN..] } else { bytes })
+        };
         self.long_line_open = true;
-        let body = if header.is_some() { &bytes[HEADER_LEN..] } else { bytes };
         self.pending = Pending {
             active: true,
             line_no: self.line_no,
@@ -451,7 +459,9 @@ impl<'s> FileScan<'s> {
         if let Some(s) = self.force_source {
             info.source = s;
         }
-        if info.source == Source::Service {
+        // Pieces of one over-long line share its number: count the line once.
+        if info.source == Source::Service && self.last_service_line != Some(line_no) {
+            self.last_service_line = Some(line_no);
             self.ctx.service_log_lines += 1;
         }
 
@@ -760,6 +770,28 @@ error during connect: dial tcp: lookup docker on 10.0.0.2:53: no such host\n";
         assert_eq!(counts(&fast), counts(&naive));
         assert!(counts(&fast)[0] > 10, "hits past the switch: {:?}", counts(&fast));
         assert!(sc.inner.dfa.get().is_some(), "the DFA was used");
+    }
+
+    /// Found by reading during the fuzzing work: the later pieces of an
+    /// over-long stamped line lost their stream (so service evidence was
+    /// missed), a service line was counted once per piece, and a NUL in a
+    /// piece was not noted.
+    #[test]
+    fn over_long_stamped_service_line_keeps_its_stream() {
+        let sc = scanner();
+        let mut log = b"2024-05-01T10:00:01.123456Z 0fO [service:docker] ".to_vec();
+        log.extend(std::iter::repeat_n(b'x', 20_000));
+        log.extend_from_slice(b" mount: permission denied (are you root?) ");
+        log.extend(std::iter::repeat_n(b'y', 20_000));
+        log.push(0);
+        log.extend_from_slice(b"\n");
+        let opts = ScanOptions { capacity: 8192, ..ScanOptions::default() };
+        let fast = sc.scan_reader(&log[..], &opts).unwrap();
+        let naive = sc.scan_naive(&log);
+        assert_eq!(hits(&sc, &fast), vec![("svc".into(), 1, Source::Service)]);
+        assert_eq!(hits(&sc, &fast), hits(&sc, &naive));
+        assert_eq!(fast.context.service_log_lines, 1);
+        assert!(fast.binary, "the NUL in a later piece is noted");
     }
 
     #[test]

@@ -182,9 +182,10 @@ impl LazyRegex {
         &self.source
     }
 
-    /// The compiled regex. The loader checked the syntax and the size limit,
-    /// so `None` cannot happen for a loaded signature; it only keeps a bug
-    /// from becoming a panic.
+    /// The compiled regex, or `None` if it exceeds the compiled-size limit.
+    /// Files loaded from a directory are compiled at load time, so this only
+    /// concerns built-ins, whose examples the test suite runs; a test also
+    /// compiles every built-in regex.
     pub fn get(&self) -> Option<&Regex> {
         self.compiled
             .get_or_init(|| {
