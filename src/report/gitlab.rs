@@ -348,6 +348,16 @@ mod tests {
     }
 
     #[test]
+    fn long_sections_start_collapsed() {
+        let mut out = Vec::new();
+        gitlab_section(&mut out, "h", &"line\n".repeat(31), 1).unwrap();
+        assert!(out.starts_with(b"\x1b[0Ksection_start:1:dindlog[collapsed=true]\r\x1b[0K"));
+        let mut out = Vec::new();
+        gitlab_section(&mut out, "h", &"line\n".repeat(30), 1).unwrap();
+        assert!(out.starts_with(b"\x1b[0Ksection_start:1:dindlog[collapsed=false]\r\x1b[0K"));
+    }
+
+    #[test]
     fn section_markers_are_byte_exact() {
         let mut out = Vec::new();
         gitlab_section(&mut out, "dindlog: 1 finding", "body\n", 1717171717).unwrap();
