@@ -101,7 +101,7 @@ pub struct CommonArgs {
 /// `dindlog [scan]` options.
 #[derive(Debug, Args, Clone)]
 pub struct ScanArgs {
-    /// Job logs to read; `-` or nothing reads standard input.
+    /// Job logs, directories (walked) or archives to read; `-` or nothing reads standard input.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// A service container log (`docker logs` of dind) to read together with the job log.
