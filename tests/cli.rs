@@ -652,10 +652,8 @@ fn shards_partition_the_inputs_and_merge_puts_them_back() {
     let merged = run(&args, None);
     assert_eq!(merged.code, 0, "{}", merged.stderr);
     let m: Value = serde_json::from_str(&merged.stdout).unwrap();
-    for key in ["files", "failed", "files_with_findings", "failed_unclassified", "lines", "bytes"] {
-        assert_eq!(m["summary"][key], whole["summary"][key], "{key}");
-    }
-    assert_eq!(m["summary"]["classes"], whole["summary"]["classes"]);
+    assert_eq!(m["summary"], whole["summary"], "the merged summary is the summary of one run");
+    assert_eq!(m["files"].as_array().unwrap().len(), whole["files"].as_array().unwrap().len());
     let bad = write(&d, "bad.json", b"{\"version\": 2, \"files\": [], \"summary\": {}}");
     let r = run(&["merge", shard_files[0].to_str().unwrap(), bad.to_str().unwrap()], None);
     assert_eq!(r.code, 2);
