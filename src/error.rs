@@ -88,7 +88,7 @@ impl std::error::Error for ScanError {
 }
 
 /// `io::Error`'s Display ends with "(os error 2)"; users want the words only.
-pub(crate) fn io_message(e: &std::io::Error) -> String {
+pub fn io_message(e: &std::io::Error) -> String {
     let s = e.to_string();
     match s.find(" (os error") {
         Some(i) => lowercase_first(&s[..i]),

@@ -108,6 +108,36 @@ pub struct ScanResult {
 }
 
 impl ScanResult {
+    /// Everything classification reads from a scan, as text: two scans of the
+    /// same input by different paths (buffer sizes, the naive reference) must
+    /// give equal fingerprints. Used by the oracle test and the fuzz target.
+    pub fn fingerprint(&self) -> String {
+        let hits: Vec<String> = self
+            .hits
+            .iter()
+            .map(|h| {
+                let lines: Vec<String> = h
+                    .evidence
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{}:{:?}:{:?}:{}:{:?}",
+                            e.line, e.source, e.section, e.text, e.captures
+                        )
+                    })
+                    .collect();
+                format!("{}/{} x{} [{}]", h.sig, h.pat, h.count, lines.join(" | "))
+            })
+            .collect();
+        format!(
+            "{:?}\nlines={} binary={}\n{}",
+            self.context,
+            self.lines,
+            self.binary,
+            hits.join("\n")
+        )
+    }
+
     /// Adds a service log's matches to a job log's, so both are classified together.
     pub fn merge_service_log(&mut self, other: ScanResult) {
         self.context.service_log_lines += other.context.service_log_lines;

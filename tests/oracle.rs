@@ -3,37 +3,20 @@ use dindlog::{ScanOptions, ScanResult, Scanner, SignatureSet};
 
 use crate::corpus::logs;
 
-/// Everything that classification reads from a scan.
-fn fingerprint(r: &ScanResult) -> String {
-    let hits: Vec<String> = r
-        .hits
-        .iter()
-        .map(|h| {
-            let lines: Vec<String> = h
-                .evidence
-                .iter()
-                .map(|e| format!("{}:{:?}:{}", e.line, e.source, e.text))
-                .collect();
-            format!("{}/{} x{} [{}]", h.sig, h.pat, h.count, lines.join(" | "))
-        })
-        .collect();
-    format!("{:?}\nlines={}\n{}", r.context, r.lines, hits.join("\n"))
-}
-
 #[test]
 fn fast_scan_equals_naive_scan_at_every_buffer_size() {
     let scanner = Scanner::new(SignatureSet::builtin().unwrap());
     let mut checked = 0;
     for (log, _) in logs() {
         let data = std::fs::read(&log).unwrap();
-        let want = fingerprint(&scanner.scan_naive(&data));
+        let want = ScanResult::fingerprint(&scanner.scan_naive(&data));
         for (capacity, step) in
             [(8192, 8192), (8193, 1), (10_007, 333), (65_536, 4096), (1 << 20, 1 << 20)]
         {
             let opts = ScanOptions { capacity, ..ScanOptions::default() };
             let got = scanner.scan_reader(Trickle::new(&data, step), &opts).unwrap();
             assert_eq!(
-                fingerprint(&got),
+                ScanResult::fingerprint(&got),
                 want,
                 "{}: capacity {capacity}, read size {step}",
                 log.display()

@@ -15,24 +15,6 @@ fn analyzer() -> &'static Analyzer {
     A.get_or_init(|| Analyzer::new(SignatureSet::builtin().expect("built-in signatures")))
 }
 
-/// Everything classification reads from a scan (as tests/oracle.rs).
-fn fingerprint(r: &ScanResult) -> String {
-    let hits: Vec<String> = r
-        .hits
-        .iter()
-        .map(|h| {
-            let lines: Vec<String> = h
-                .evidence
-                .iter()
-                .map(|e| {
-                    format!("{}:{:?}:{:?}:{}:{:?}", e.line, e.source, e.section, e.text, e.captures)
-                })
-                .collect();
-            format!("{}/{} x{} [{}]", h.sig, h.pat, h.count, lines.join(" | "))
-        })
-        .collect();
-    format!("{:?}\nlines={} binary={}\n{}", r.context, r.lines, r.binary, hits.join("\n"))
-}
 
 fuzz_target!(|data: &[u8]| {
     let a = analyzer();
@@ -49,8 +31,8 @@ fuzz_target!(|data: &[u8]| {
     if fits {
         let naive = a.scanner().scan_naive(data);
         assert_eq!(
-            fingerprint(&fast),
-            fingerprint(&naive),
+            ScanResult::fingerprint(&fast),
+            ScanResult::fingerprint(&naive),
             "capacity {capacity}, read size {step}"
         );
     }

@@ -43,32 +43,23 @@ pub(crate) fn list(format: ListFormat, common: &CommonArgs) -> Result<u8> {
     Ok(EXIT_CLEAN)
 }
 
-/// Every file under `paths`, recursively, in name order.
-fn files_under(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack: Vec<std::path::PathBuf> = paths.iter().rev().cloned().collect();
-    while let Some(p) = stack.pop() {
-        match std::fs::read_dir(&p) {
-            Ok(entries) if p.is_dir() => {
-                let mut children: Vec<_> =
-                    entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-                children.sort();
-                // Symlinked directories are not followed, so a link loop cannot trap the walk.
-                children.retain(|c| !(c.is_symlink() && c.is_dir()));
-                stack.extend(children.into_iter().rev());
-            }
-            _ => out.push(p),
-        }
-    }
-    out
-}
-
 /// `signatures check-fp`: anything but advice on a green job is a false positive.
 pub(crate) fn check_fp(paths: &[std::path::PathBuf], common: &CommonArgs) -> Result<u8> {
     let analyzer = Analyzer::new(load_set(common)?);
-    let files = files_under(paths);
+    // Every file under the directories, hidden ones too, whatever its name:
+    // a green-job log is worth checking even if it is not called `*.log`.
+    let opts = dindlog::walk::WalkOptions {
+        hidden: true,
+        globs: vec!["*".parse()?],
+        ..dindlog::walk::WalkOptions::default()
+    };
+    let (files, walk_errors) = dindlog::walk::expand(paths, &opts);
+    let mut errored = !walk_errors.is_empty();
+    for e in walk_errors {
+        eprintln!("dindlog: {e}");
+    }
     let mut out = stdout();
-    let (mut fps, mut errored) = (0usize, false);
+    let mut fps = 0usize;
     for path in &files {
         let input = Input::Path(path.clone());
         let name = input.display_name();
@@ -126,9 +117,8 @@ pub(crate) fn signatures_test(dir: Option<std::path::PathBuf>, common: &CommonAr
 pub(crate) fn merge(paths: &[std::path::PathBuf]) -> Result<u8> {
     let mut docs = Vec::with_capacity(paths.len());
     for p in paths {
-        let text = std::fs::read_to_string(p).map_err(|e| {
-            format!("{}: {}", p.display(), e.to_string().split(" (os error").next().unwrap_or(""))
-        })?;
+        let text = std::fs::read_to_string(p)
+            .map_err(|e| format!("{}: {}", p.display(), dindlog::error::io_message(&e)))?;
         let doc: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| format!("{}: not a dindlog JSON report: {e}", p.display()))?;
         docs.push(doc);
