@@ -330,9 +330,11 @@ fn compile(pos: &Positions<'_>, re: &Spanned<String>, name: &str) -> Result<Lazy
     let err = |detail: String| {
         pos.err(re.span(), format!("pattern '{name}': regex does not compile: {detail}"))
     };
-    let hir = regex_syntax::ParserBuilder::new().utf8(false).build().parse(re.get_ref()).map_err(
-        |e| err(e.to_string().lines().last().unwrap_or("invalid regex").trim().to_string()),
-    )?;
+    let hir = regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(re.get_ref())
+        .map_err(|e| err(regex_detail(&e.to_string())))?;
     // A cheap guard against patterns far past the limit (huge counted
     // repetitions); the real limit is enforced again when it is compiled.
     if hir.properties().maximum_len().is_some_and(|n| n > REGEX_SIZE_LIMIT) {
@@ -347,7 +349,7 @@ fn compile(pos: &Positions<'_>, re: &Spanned<String>, name: &str) -> Result<Lazy
             .size_limit(REGEX_SIZE_LIMIT)
             .build()
             .err()
-            .and_then(|e| e.to_string().lines().last().map(|l| l.trim().to_string()))
+            .map(|e| regex_detail(&e.to_string()))
             .unwrap_or_else(|| "invalid regex".to_string());
         return Err(err(detail));
     }
@@ -398,11 +400,17 @@ fn context_regex(
 ) -> Result<Option<regex::Regex>, LoadError> {
     re.map(|r| {
         regex::RegexBuilder::new(r.get_ref()).size_limit(REGEX_SIZE_LIMIT).build().map_err(|e| {
-            let detail = e.to_string().lines().last().unwrap_or("invalid regex").trim().to_string();
+            let detail = regex_detail(&e.to_string());
             pos.err(r.span(), format!("context regex does not compile: {detail}"))
         })
     })
     .transpose()
+}
+
+/// The regex crates explain an error over several lines, pointing at the
+/// column; the last line says what is wrong, which is what a one-line error needs.
+fn regex_detail(message: &str) -> String {
+    message.lines().last().unwrap_or("invalid regex").trim().to_string()
 }
 
 /// Loads every `*.toml` in a directory (not recursively), in file-name order.
