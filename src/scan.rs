@@ -1,14 +1,19 @@
-//! The scanner: one Aho-Corasick prefilter over every literal picks candidate lines, which alone are decoded and confirmed.
+//! The scanner: a SIMD literal prefilter picks candidate lines, which alone are decoded and confirmed.
 //!
 //! # How a chunk is scanned
 //!
-//! The reader hands over whole lines. Two lazy cursors run ahead over the raw
-//! bytes: the position of the next literal (`AhoCorasick::find`, SIMD Teddy
-//! for small sets) and of the next "dirty" byte (ESC or `\r`, `memchr2`). A
-//! line that contains neither is skipped after counting it. A dirty line is
-//! decoded first and then searched again, because an escape sequence or a
-//! `\r` rewrite can split or erase a literal. Lines joined from `FF_TIMESTAMPS`
-//! `+` continuations are always searched in full for the same reason.
+//! The reader hands over whole lines. Lazy cursors run ahead over the raw
+//! bytes, each the position of its next hit: a literal (Teddy, see
+//! [`Prefilter`]), a "dirty" byte (ESC, or a `\r` that does not just end the
+//! line), an `FF_TIMESTAMPS` `+` continuation header, and, inside an image
+//! build step, a `$ ` prompt. The scanner jumps from one hit's line to the
+//! next, counting the newlines it skips; it never looks at the lines between
+//! (except to learn that the log is stamped). A dirty line is decoded first and
+//! then searched again, because an escape sequence or a `\r` rewrite can split
+//! or erase a literal. Lines joined from `+` continuations are always searched
+//! in full for the same reason, which is why continuations are a cursor of
+//! their own. Inside a service-log block every line matters (each is counted),
+//! so there the scan goes line by line.
 //!
 //! Overlapping literals (`docker:2375` inside `tcp://docker:2375`) are handled
 //! by mapping each distinct literal to every target it gates and searching a
@@ -162,34 +167,60 @@ pub struct Scanner {
     inner: Arc<Inner>,
 }
 
-/// Bytes of one input after which the DFA pays for its construction.
-const DFA_AFTER: u64 = 4 << 20;
-
 #[derive(Debug)]
 struct Inner {
     set: SignatureSet,
-    /// Quick to build: serves small inputs, where start-up is the cost.
+    prefilter: Prefilter,
+    /// Confirms which literals a candidate line holds (overlapping search).
+    /// A contiguous NFA: built in a fraction of a millisecond, and it only
+    /// ever reads candidate lines.
     nfa: AhoCorasick,
-    /// About 3x faster to search but ~10 ms to build: built on first use, by
-    /// the first input that passes [`DFA_AFTER`] bytes.
-    dfa: std::sync::OnceLock<AhoCorasick>,
-    literals: Vec<String>,
     targets: Vec<Vec<Target>>,
 }
 
-impl Inner {
-    /// The automaton to use after `seen` bytes of an input.
-    fn automaton(&self, seen: u64) -> &AhoCorasick {
-        if seen < DFA_AFTER {
-            return &self.nfa;
+/// Teddy takes at most this many literals per searcher.
+const TEDDY_MAX: usize = 64;
+
+/// Finds the next literal in a region.
+///
+/// Teddy (aho-corasick's packed SIMD searcher) takes at most 64 literals, and
+/// the knowledge base has about twice that. Rather than fall back to a full
+/// DFA for all of them, the literals are split into balanced groups of at most
+/// 64, each searched by its own Teddy: on the benchmark log two Teddy passes
+/// take about half the time of one DFA pass (see docs/PERFORMANCE.md), and
+/// they build in microseconds where the DFA took milliseconds. Where Teddy is
+/// unavailable (no SSSE3/NEON), the automaton does the search.
+#[derive(Debug)]
+enum Prefilter {
+    Teddy(Vec<aho_corasick::packed::Searcher>),
+    Automaton,
+}
+
+impl Prefilter {
+    fn new(literals: &[String]) -> Prefilter {
+        let groups = literals.len().div_ceil(TEDDY_MAX).max(1);
+        let size = literals.len().div_ceil(groups).max(1);
+        let mut searchers = Vec::with_capacity(groups);
+        for chunk in literals.chunks(size) {
+            let built = aho_corasick::packed::Config::new()
+                .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+                .builder()
+                .extend(chunk)
+                .build();
+            match built {
+                Some(s) => searchers.push(s),
+                None => return Prefilter::Automaton,
+            }
         }
-        self.dfa.get_or_init(|| {
-            aho_corasick::AhoCorasickBuilder::new()
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .build(&self.literals)
-                // The same literals already built the NFA.
-                .expect("literal automaton")
-        })
+        Prefilter::Teddy(searchers)
+    }
+
+    /// How many cursors a region scan keeps for literals.
+    fn cursors(&self) -> usize {
+        match self {
+            Prefilter::Teddy(v) => v.len(),
+            Prefilter::Automaton => 1,
+        }
     }
 }
 
@@ -222,20 +253,14 @@ impl Scanner {
         for lit in TRACK_LITERALS {
             add(lit, Target::Track);
         }
-        // Literals are at least 4 bytes (checked by the loader) and few
-        // hundred, well within what aho-corasick builds in microseconds.
-        // About 120 literals: past the 64 that Teddy handles, so no SIMD
-        // prefilter applies. The full DFA is the fastest remaining search
-        // (clean 200 MB log: DFA 0.54 s, contiguous NFA 1.2 s, Teddy forced
-        // past its limit 0.75 s) but the slowest to build, so small inputs
-        // use the NFA and the DFA is built once an input is large.
+        // Literals are at least 4 bytes (checked by the loader), so Teddy
+        // uses its 4-byte fingerprints.
         let nfa = aho_corasick::AhoCorasickBuilder::new()
             .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(&literals)
             .expect("literal automaton");
-        Scanner {
-            inner: Arc::new(Inner { set, nfa, dfa: std::sync::OnceLock::new(), literals, targets }),
-        }
+        let prefilter = Prefilter::new(&literals);
+        Scanner { inner: Arc::new(Inner { set, prefilter, nfa, targets }) }
     }
 
     /// The signature set this scanner was built from.
@@ -318,8 +343,8 @@ struct FileScan<'s> {
     found: Vec<Target>,
     naive: bool,
     binary: bool,
-    /// Bytes of this input handed to `lines` so far.
-    bytes_seen: u64,
+    /// Per-region search positions, kept to reuse their allocation.
+    cursors: Cursors,
     /// The last line counted as a service log line.
     last_service_line: Option<u64>,
 }
@@ -342,7 +367,7 @@ impl<'s> FileScan<'s> {
             found: Vec::new(),
             naive: false,
             binary: false,
-            bytes_seen: 0,
+            cursors: Cursors::new(sc.prefilter.cursors()),
             last_service_line: None,
         }
     }
@@ -351,29 +376,73 @@ impl<'s> FileScan<'s> {
         // Like `rg -a`: NUL bytes are noted, and the input is still read as text,
         // because a job log with a stray binary blob still holds the failure.
         self.binary = self.binary || memchr::memchr(0, bytes).is_some();
-        const NONE: usize = usize::MAX;
-        let sc = self.sc;
-        let ac = sc.automaton(self.bytes_seen);
-        self.bytes_seen += bytes.len() as u64;
-        let find_lit = |from: usize| ac.find(&bytes[from..]).map_or(NONE, |m| from + m.start());
-        let find_dirty =
-            |from: usize| memchr::memchr2(0x1b, b'\r', &bytes[from..]).map_or(NONE, |i| from + i);
-        let mut next_lit = find_lit(0);
-        let mut next_dirty = find_dirty(0);
+        if self.naive {
+            let mut pos = 0;
+            while pos < bytes.len() {
+                let end = line_end(bytes, pos);
+                self.physical_line(bytes, pos..end, true);
+                pos = end + 1;
+            }
+            self.pending_to_owned(bytes);
+            return;
+        }
+        self.cursors.reset();
+        // The last line stays pending into the next region (its continuation
+        // may be there), so it is always visited.
+        let last = line_start(bytes, 0, bytes.len().saturating_sub(1));
         let mut pos = 0;
         while pos < bytes.len() {
-            let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
-            if next_lit < pos {
-                next_lit = find_lit(pos);
+            // The first line may finish an over-long line or continue the
+            // previous region's last one: it is always visited.
+            if pos > 0 && !is_continuation(&bytes[pos..]) {
+                // Nothing joins the pending line any more: settle it now, so
+                // the tracker's state is known before deciding what to skip.
+                self.flush_in(bytes);
+                if !self.tracker.wants_every_line() {
+                    let target = self.next_visit(bytes, pos, last);
+                    if target > pos {
+                        self.skip(&bytes[pos..target]);
+                        pos = target;
+                    }
+                }
             }
-            if next_dirty < pos {
-                next_dirty = find_dirty(pos);
-            }
-            let candidate = self.naive || next_lit < end || next_dirty < end;
+            let end = line_end(bytes, pos);
+            let sc = self.sc;
+            let c = &mut self.cursors;
+            let candidate =
+                c.literal(sc, bytes, pos) < end || c.dirty.next(bytes, pos, find_dirty) < end;
             self.physical_line(bytes, pos..end, candidate);
             pos = end + 1;
         }
         self.pending_to_owned(bytes);
+    }
+
+    /// The start of the next line from `pos` on that must be visited: one
+    /// with a cursor hit, or the one a `+` continuation there joins, or `last`.
+    fn next_visit(&mut self, bytes: &[u8], pos: usize, last: usize) -> usize {
+        let sc = self.sc;
+        let c = &mut self.cursors;
+        let mut hit = c.literal(sc, bytes, pos);
+        hit = hit.min(c.dirty.next(bytes, pos, find_dirty));
+        hit = hit.min(c.continuation.next(bytes, pos, find_continuation));
+        if self.tracker.wants_prompt_lines() {
+            hit = hit.min(c.prompt.next(bytes, pos, find_prompt));
+        }
+        let target = if hit >= last { last.max(pos) } else { line_start(bytes, pos, hit) };
+        if target > pos && is_continuation(&bytes[target..]) {
+            // Visit the line it continues, so the two are joined.
+            return line_start(bytes, pos, target - 1);
+        }
+        target
+    }
+
+    /// Passes over whole lines that hold nothing: no literal, no escape, no
+    /// continuation. They only count, and tell whether the log is stamped.
+    fn skip(&mut self, span: &[u8]) {
+        self.line_no += memchr::memchr_iter(b'\n', span).count() as u64;
+        if !self.ctx.timestamps && has_stamped_line(span) {
+            self.ctx.timestamps = true;
+        }
     }
 
     /// A piece of a line longer than the read buffer.
@@ -465,12 +534,20 @@ impl<'s> FileScan<'s> {
         // Inside a service-log block or a build step every line matters to the
         // state (service lines are counted, `$ ` ends a step), not only those
         // with a literal.
-        if !p.active || !(p.candidate || self.tracker.wants_every_line()) {
+        if !p.active {
             return;
         }
-        match p.borrowed {
-            Some(r) => self.scan_logical(p.line_no, p.header, &bytes[r]),
-            None => self.scan_logical(p.line_no, p.header, &p.owned),
+        let raw = match &p.borrowed {
+            Some(r) => &bytes[r.clone()],
+            None => &p.owned[..],
+        };
+        // A `$ ` prompt ends a build step's output; the prompt cursor sent
+        // such lines here, and the tracker must see them.
+        let visit = p.candidate
+            || self.tracker.wants_every_line()
+            || (self.tracker.wants_prompt_lines() && find_prompt(raw, 0) != NONE);
+        if visit {
+            self.scan_logical(p.line_no, p.header, raw);
         }
     }
 
@@ -496,7 +573,7 @@ impl<'s> FileScan<'s> {
         }
 
         self.found.clear();
-        for m in self.sc.automaton(self.bytes_seen).find_overlapping_iter(&*text) {
+        for m in self.sc.nfa.find_overlapping_iter(&*text) {
             self.found.extend_from_slice(&self.sc.targets[m.pattern().as_usize()]);
         }
         if self.naive {
@@ -584,6 +661,146 @@ fn dedup(v: &mut Vec<Target>) {
     };
     v.sort_by_key(key);
     v.dedup();
+}
+
+/// A cursor that has found nothing more in its region.
+const NONE: usize = usize::MAX;
+
+/// The next hit of one search at or after the last position asked about.
+/// Asked again from a later position, it searches again only once the
+/// position has passed its hit: the bytes in between were already searched.
+#[derive(Debug, Clone, Copy)]
+struct Cursor {
+    searched: bool,
+    at: usize,
+}
+
+impl Cursor {
+    const FRESH: Cursor = Cursor { searched: false, at: NONE };
+
+    fn next(&mut self, bytes: &[u8], from: usize, find: fn(&[u8], usize) -> usize) -> usize {
+        if !self.searched || self.at < from {
+            self.searched = true;
+            self.at = find(bytes, from);
+        }
+        self.at
+    }
+}
+
+#[derive(Debug)]
+struct Cursors {
+    /// One per prefilter searcher.
+    literals: Vec<Cursor>,
+    dirty: Cursor,
+    continuation: Cursor,
+    prompt: Cursor,
+}
+
+impl Cursors {
+    fn new(n: usize) -> Cursors {
+        Cursors {
+            literals: vec![Cursor::FRESH; n],
+            dirty: Cursor::FRESH,
+            continuation: Cursor::FRESH,
+            prompt: Cursor::FRESH,
+        }
+    }
+
+    fn reset(&mut self) {
+        self.literals.fill(Cursor::FRESH);
+        self.dirty = Cursor::FRESH;
+        self.continuation = Cursor::FRESH;
+        self.prompt = Cursor::FRESH;
+    }
+
+    /// Start of the next literal at or after `from`.
+    fn literal(&mut self, sc: &Inner, bytes: &[u8], from: usize) -> usize {
+        let mut best = NONE;
+        match &sc.prefilter {
+            Prefilter::Teddy(searchers) => {
+                for (c, s) in self.literals.iter_mut().zip(searchers) {
+                    if !c.searched || c.at < from {
+                        c.searched = true;
+                        let span = aho_corasick::Span::from(from..bytes.len());
+                        c.at = s.find_in(bytes, span).map_or(NONE, |m| m.start());
+                    }
+                    best = best.min(c.at);
+                }
+            }
+            Prefilter::Automaton => {
+                let c = &mut self.literals[0];
+                if !c.searched || c.at < from {
+                    c.searched = true;
+                    c.at = sc.nfa.find(&bytes[from..]).map_or(NONE, |m| from + m.start());
+                }
+                best = c.at;
+            }
+        }
+        best
+    }
+}
+
+/// The end of the line starting at `pos` (its `\n`, or the end of `bytes`).
+fn line_end(bytes: &[u8], pos: usize) -> usize {
+    memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i)
+}
+
+/// The start of the line holding byte `at`, given that a line starts at `floor <= at`.
+fn line_start(bytes: &[u8], floor: usize, at: usize) -> usize {
+    memchr::memrchr(b'\n', &bytes[floor..at]).map_or(floor, |i| floor + i + 1)
+}
+
+/// The next ESC, or `\r` that rewrites a line rather than ending it.
+fn find_dirty(bytes: &[u8], from: usize) -> usize {
+    let mut at = from;
+    while let Some(i) = memchr::memchr2(0x1b, b'\r', &bytes[at..]) {
+        let p = at + i;
+        if bytes[p] == 0x1b {
+            return p;
+        }
+        // `\r*\n` is a line end (CRLF logs), and `trim_line_end` drops it.
+        let crs = bytes[p..].iter().take_while(|&&b| b == b'\r').count();
+        match bytes.get(p + crs) {
+            None | Some(b'\n') => at = p + crs,
+            Some(_) => return p,
+        }
+    }
+    NONE
+}
+
+/// The `+` of the next line whose timestamp header marks a continuation.
+fn find_continuation(bytes: &[u8], from: usize) -> usize {
+    let mut at = from;
+    while let Some(i) = memchr::memchr(b'+', &bytes[at..]) {
+        let p = at + i;
+        if let Some(start) = p.checked_sub(HEADER_LEN - 1) {
+            if (start == 0 || bytes[start - 1] == b'\n') && is_continuation(&bytes[start..]) {
+                return p;
+            }
+        }
+        at = p + 1;
+    }
+    NONE
+}
+
+/// The next `$ ` (a job script prompt ends an image build's step output).
+fn find_prompt(bytes: &[u8], from: usize) -> usize {
+    memchr::memmem::find(&bytes[from..], b"$ ").map_or(NONE, |i| from + i)
+}
+
+/// Whether the line at the start of `rest` is a `+` continuation. A header
+/// never holds a `\n`, so `rest` may run past the line.
+fn is_continuation(rest: &[u8]) -> bool {
+    quick_header(rest).is_some_and(|h| h.continuation)
+}
+
+/// Whether any line of `span` (which starts at a line start) has a timestamp header.
+fn has_stamped_line(span: &[u8]) -> bool {
+    memchr::memchr_iter(b'Z', span).any(|z| {
+        z.checked_sub(26).is_some_and(|start| {
+            (start == 0 || span[start - 1] == b'\n') && quick_header(&span[start..]).is_some()
+        })
+    })
 }
 
 /// Cheap rejection before the full header check: most lines are not stamped.
@@ -780,11 +997,22 @@ error during connect: dial tcp: lookup docker on 10.0.0.2:53: no such host\n";
     /// Past [`DFA_AFTER`] bytes the scanner switches automata; both must find
     /// the same lines.
     #[test]
-    fn the_dfa_used_for_large_inputs_agrees_with_the_naive_scan() {
-        let sc = scanner();
+    fn large_inputs_agree_with_the_naive_scan_with_either_prefilter() {
+        let teddy = scanner();
+        assert!(matches!(teddy.inner.prefilter, Prefilter::Teddy(_)), "this machine has Teddy");
+        let set = teddy.signatures().clone();
+        let automaton = Scanner::new(set);
+        let automaton = Scanner {
+            inner: Arc::new(Inner {
+                set: automaton.inner.set.clone(),
+                prefilter: Prefilter::Automaton,
+                nfa: automaton.inner.nfa.clone(),
+                targets: automaton.inner.targets.clone(),
+            }),
+        };
         let mut log = Vec::new();
         let mut i = 0;
-        while log.len() < (DFA_AFTER as usize) * 2 {
+        while log.len() < 8 << 20 {
             i += 1;
             log.extend_from_slice(format!("ordinary build output line {i}\n").as_bytes());
             if i % 9973 == 0 {
@@ -794,12 +1022,12 @@ error during connect: dial tcp: lookup docker on 10.0.0.2:53: no such host\n";
             }
         }
         let counts = |r: &ScanResult| r.hits.iter().map(|h| h.count).collect::<Vec<_>>();
-        let naive = sc.scan_naive(&log);
-        let fast = sc.scan_bytes(&log);
-        assert_eq!(hits(&sc, &fast), hits(&sc, &naive));
-        assert_eq!(counts(&fast), counts(&naive));
-        assert!(counts(&fast)[0] > 10, "hits past the switch: {:?}", counts(&fast));
-        assert!(sc.inner.dfa.get().is_some(), "the DFA was used");
+        let naive = teddy.scan_naive(&log);
+        for sc in [&teddy, &automaton] {
+            let fast = sc.scan_bytes(&log);
+            assert_eq!(fast.fingerprint(), naive.fingerprint());
+            assert!(counts(&fast)[0] > 10, "hits: {:?}", counts(&fast));
+        }
     }
 
     /// Found by reading during the fuzzing work: the later pieces of an
@@ -822,6 +1050,24 @@ error during connect: dial tcp: lookup docker on 10.0.0.2:53: no such host\n";
         assert_eq!(hits(&sc, &fast), hits(&sc, &naive));
         assert_eq!(fast.context.service_log_lines, 1);
         assert!(fast.binary, "the NUL in a later piece is noted");
+    }
+
+    /// Regression: a `+` continuation that was the last line of a region
+    /// was visited without the line it continues, which had no literal of its
+    /// own and had been skipped: the evidence lost its first piece.
+    #[test]
+    fn continuation_ending_a_region_joins_a_skipped_line() {
+        let sc = scanner();
+        let log = b"2024-05-01T10:00:00.000000Z 01O \x1b[32;1m$ docker build .\x1b[0;m\r\n\
+2024-05-01T10:00:01.000007Z 01O Cannot conn\n\
+2024-05-01T10:00:01.000007Z 01O+ect to the Docker daemon at tcp://docker:2375. Is it\r\n\
+2024-05-01T10:00:02.000014Z 01O done\n";
+        let naive = sc.scan_naive(log);
+        assert!(naive.fingerprint().contains(":Cannot connect to the Docker daemon"));
+        for step in 1..log.len() {
+            let r = sc.scan_reader(crate::reader::Trickle::new(log, step), &ScanOptions::default());
+            assert_eq!(r.unwrap().fingerprint(), naive.fingerprint(), "read size {step}");
+        }
     }
 
     #[test]

@@ -71,9 +71,16 @@ impl Tracker {
         }
     }
 
-    /// Whether the next line must be visited even without a literal.
+    /// Whether the next line must be visited even without a literal: inside
+    /// a service-log block every line is counted.
     pub(crate) fn wants_every_line(&self) -> bool {
-        self.service_block || self.build_step
+        self.service_block
+    }
+
+    /// Whether lines holding a `$ ` must be visited: inside a build step's
+    /// output, a prompt line is the one state change that carries no literal.
+    pub(crate) fn wants_prompt_lines(&self) -> bool {
+        self.build_step
     }
 
     /// Classifies a decoded line and advances the state past it.
