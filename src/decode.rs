@@ -92,6 +92,39 @@ pub fn decode<'a>(line: &'a [u8], events: &mut Vec<SectionEvent>) -> Cow<'a, [u8
         return Cow::Borrowed(line);
     }
     let mut out = Vec::with_capacity(line.len());
+    decode_into(line, &mut out, events);
+    Cow::Owned(out)
+}
+
+/// [`decode`] into a caller's buffer (cleared first), so a scan can reuse one.
+pub fn decode_into(line: &[u8], out: &mut Vec<u8>, events: &mut Vec<SectionEvent>) {
+    out.clear();
+    if memchr::memmem::find(line, b"section_").is_none() {
+        decode_runs(line, out);
+    } else {
+        decode_bytes(line, out, events);
+    }
+}
+
+/// For a line where no section marker can start: copies the runs between
+/// ESC and `\r` whole instead of byte by byte.
+fn decode_runs(line: &[u8], out: &mut Vec<u8>) {
+    let mut i = 0;
+    while let Some(k) = memchr::memchr2(0x1b, b'\r', &line[i..]) {
+        let p = i + k;
+        out.extend_from_slice(&line[i..p]);
+        if line[p] == b'\r' {
+            out.clear();
+            i = p + 1;
+        } else {
+            i = skip_escape(line, p);
+        }
+    }
+    out.extend_from_slice(&line[i..]);
+}
+
+/// The general case, which looks for a marker at every `s`.
+fn decode_bytes(line: &[u8], out: &mut Vec<u8>, events: &mut Vec<SectionEvent>) {
     let mut i = 0;
     while i < line.len() {
         let b = line[i];
@@ -117,7 +150,6 @@ pub fn decode<'a>(line: &'a [u8], events: &mut Vec<SectionEvent>) -> Cow<'a, [u8
             }
         }
     }
-    Cow::Owned(out)
 }
 
 /// Returns the index just past the escape sequence starting at `line[i] == ESC`.
@@ -200,6 +232,44 @@ fn parse_marker(s: &[u8]) -> Option<(SectionEvent, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The run-copying path must give exactly what the byte-by-byte path gives
+    /// on every line without a marker: escapes of every kind, cut-off
+    /// escapes, `\r` rewrites, and text next to them.
+    #[test]
+    fn run_copy_equals_bytewise_decoding() {
+        let parts: [&[u8]; 14] = [
+            b"text ",
+            b"s",
+            b"sect",
+            b"\r",
+            b"\x1b[31;1m",
+            b"\x1b[0K",
+            b"\x1b]0;title\x07",
+            b"\x1b]8;;http://x\x1b\\",
+            b"\x1b(B",
+            b"\x1b",
+            b"\x1b[",
+            b"\x1b[12",
+            b"\x1b]",
+            b"\xff",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..20_000 {
+            let mut line = Vec::new();
+            for _ in 0..(seed % 9) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                line.extend_from_slice(parts[(seed % parts.len() as u64) as usize]);
+            }
+            let (mut fast, mut slow, mut events) = (Vec::new(), Vec::new(), Vec::new());
+            decode_runs(&line, &mut fast);
+            decode_bytes(&line, &mut slow, &mut events);
+            assert_eq!(fast, slow, "{:?}", String::from_utf8_lossy(&line));
+            assert!(events.is_empty());
+        }
+    }
 
     fn dec(line: &[u8]) -> (String, Vec<SectionEvent>) {
         let mut ev = Vec::new();

@@ -23,7 +23,8 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::AhoCorasick;
 
@@ -172,23 +173,56 @@ struct Inner {
     set: SignatureSet,
     prefilter: Prefilter,
     /// Confirms which literals a candidate line holds (overlapping search).
-    /// A contiguous NFA: built in a fraction of a millisecond, and it only
-    /// ever reads candidate lines.
+    /// A contiguous NFA builds in a fraction of a millisecond: it serves
+    /// until the scanner has read [`DFA_AFTER`] bytes.
     nfa: AhoCorasick,
+    /// The same literals as a DFA: about 3x faster to search, a few
+    /// milliseconds to build. Built once, when [`DFA_AFTER`] is passed, so
+    /// a one-off scan of a small log never pays for it.
+    dfa: OnceLock<AhoCorasick>,
+    literals: Vec<String>,
+    /// Bytes read by every scan of this scanner so far (all threads).
+    seen: AtomicU64,
     targets: Vec<Vec<Target>>,
 }
 
-/// Teddy takes at most this many literals per searcher.
-const TEDDY_MAX: usize = 64;
+/// Bytes read, over all inputs, after which the DFA pays for its construction.
+const DFA_AFTER: u64 = 4 << 20;
+
+impl Inner {
+    /// The automaton that confirms candidate lines, once `more` bytes are read.
+    fn confirmer(&self, more: usize) -> &AhoCorasick {
+        if let Some(dfa) = self.dfa.get() {
+            return dfa;
+        }
+        if self.seen.fetch_add(more as u64, Ordering::Relaxed) < DFA_AFTER {
+            return &self.nfa;
+        }
+        self.dfa.get_or_init(|| {
+            aho_corasick::AhoCorasickBuilder::new()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(&self.literals)
+                // The same literals already built the NFA.
+                .expect("literal automaton")
+        })
+    }
+}
+
+/// Literals per Teddy searcher, at most. Teddy takes up to 64, but its 16
+/// buckets fill and its false positives climb steeply past about 40: on the
+/// benchmark log, 118 literals searched as two Teddys of 59 took 66 ms, as
+/// three of 40 took 50 ms, as four of 30 took 56 ms.
+const TEDDY_MAX: usize = 40;
 
 /// Finds the next literal in a region.
 ///
 /// Teddy (aho-corasick's packed SIMD searcher) takes at most 64 literals, and
 /// the knowledge base has about twice that. Rather than fall back to a full
 /// DFA for all of them, the literals are split into balanced groups of at most
-/// 64, each searched by its own Teddy: on the benchmark log two Teddy passes
-/// take about half the time of one DFA pass (see docs/PERFORMANCE.md), and
-/// they build in microseconds where the DFA took milliseconds. Where Teddy is
+/// [`TEDDY_MAX`], each searched by its own Teddy: on the benchmark log three
+/// Teddy passes take about a third of the time of one DFA pass (see
+/// docs/PERFORMANCE.md), and they build in microseconds where the DFA takes
+/// milliseconds. Where Teddy is
 /// unavailable (no SSSE3/NEON), the automaton does the search.
 #[derive(Debug)]
 enum Prefilter {
@@ -260,7 +294,16 @@ impl Scanner {
             .build(&literals)
             .expect("literal automaton");
         let prefilter = Prefilter::new(&literals);
-        Scanner { inner: Arc::new(Inner { set, prefilter, nfa, targets }) }
+        let inner = Inner {
+            set,
+            prefilter,
+            nfa,
+            dfa: OnceLock::new(),
+            literals,
+            seen: AtomicU64::new(0),
+            targets,
+        };
+        Scanner { inner: Arc::new(inner) }
     }
 
     /// The signature set this scanner was built from.
@@ -345,6 +388,10 @@ struct FileScan<'s> {
     binary: bool,
     /// Per-region search positions, kept to reuse their allocation.
     cursors: Cursors,
+    /// The scanner's confirming automaton, looked up once per region.
+    confirm: &'s AhoCorasick,
+    /// Decoded text of the line being scanned.
+    scratch: Vec<u8>,
     /// The last line counted as a service log line.
     last_service_line: Option<u64>,
 }
@@ -368,6 +415,8 @@ impl<'s> FileScan<'s> {
             naive: false,
             binary: false,
             cursors: Cursors::new(sc.prefilter.cursors()),
+            confirm: &sc.nfa,
+            scratch: Vec::new(),
             last_service_line: None,
         }
     }
@@ -376,6 +425,7 @@ impl<'s> FileScan<'s> {
         // Like `rg -a`: NUL bytes are noted, and the input is still read as text,
         // because a job log with a stray binary blob still holds the failure.
         self.binary = self.binary || memchr::memchr(0, bytes).is_some();
+        self.confirm = self.sc.confirmer(bytes.len());
         if self.naive {
             let mut pos = 0;
             while pos < bytes.len() {
@@ -560,7 +610,19 @@ impl<'s> FileScan<'s> {
     fn scan_logical(&mut self, line_no: u64, header: Option<Header>, raw: &[u8]) {
         let raw = trim_line_end(raw);
         self.events.clear();
-        let text = decode::decode(raw, &mut self.events);
+        // One buffer for every decoded line, rather than one allocation each.
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let text = if decode::needs_decoding(raw) {
+            decode::decode_into(raw, &mut scratch, &mut self.events);
+            &scratch[..]
+        } else {
+            raw
+        };
+        self.scan_text(line_no, header, text);
+        self.scratch = scratch;
+    }
+
+    fn scan_text(&mut self, line_no: u64, header: Option<Header>, text: &[u8]) {
         self.tracker.apply(&self.events);
         let mut info = self.tracker.line(header, &text);
         if let Some(s) = self.force_source {
@@ -573,7 +635,7 @@ impl<'s> FileScan<'s> {
         }
 
         self.found.clear();
-        for m in self.sc.nfa.find_overlapping_iter(&*text) {
+        for m in self.confirm.find_overlapping_iter(text) {
             self.found.extend_from_slice(&self.sc.targets[m.pattern().as_usize()]);
         }
         if self.naive {
@@ -635,7 +697,7 @@ impl<'s> FileScan<'s> {
                         entry.evidence.push(Evidence {
                             line: line_no,
                             source: info.source,
-                            section: info.section.clone(),
+                            section: self.tracker.section().map(str::to_owned),
                             text,
                             captures,
                             origin: self.origin.clone(),
@@ -731,7 +793,7 @@ impl Cursors {
                 let c = &mut self.literals[0];
                 if !c.searched || c.at < from {
                     c.searched = true;
-                    c.at = sc.nfa.find(&bytes[from..]).map_or(NONE, |m| from + m.start());
+                    c.at = sc.confirmer(0).find(&bytes[from..]).map_or(NONE, |m| from + m.start());
                 }
                 best = c.at;
             }
@@ -1000,16 +1062,9 @@ error during connect: dial tcp: lookup docker on 10.0.0.2:53: no such host\n";
     fn large_inputs_agree_with_the_naive_scan_with_either_prefilter() {
         let teddy = scanner();
         assert!(matches!(teddy.inner.prefilter, Prefilter::Teddy(_)), "this machine has Teddy");
-        let set = teddy.signatures().clone();
-        let automaton = Scanner::new(set);
-        let automaton = Scanner {
-            inner: Arc::new(Inner {
-                set: automaton.inner.set.clone(),
-                prefilter: Prefilter::Automaton,
-                nfa: automaton.inner.nfa.clone(),
-                targets: automaton.inner.targets.clone(),
-            }),
-        };
+        let mut inner = Arc::try_unwrap(scanner().inner).expect("not shared");
+        inner.prefilter = Prefilter::Automaton;
+        let automaton = Scanner { inner: Arc::new(inner) };
         let mut log = Vec::new();
         let mut i = 0;
         while log.len() < 8 << 20 {

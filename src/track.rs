@@ -44,8 +44,6 @@ pub struct LineInfo {
     pub source: Source,
     /// Printed by a `RUN` step of an image build.
     pub in_build_step: bool,
-    /// The innermost open section, if any.
-    pub section: Option<String>,
 }
 
 /// The line-to-line state machine.
@@ -86,19 +84,17 @@ impl Tracker {
     /// Classifies a decoded line and advances the state past it.
     pub(crate) fn line(&mut self, header: Option<Header>, text: &[u8]) -> LineInfo {
         let trimmed = trim(text);
-        let section = self.sections.last().cloned();
-        let source = self.source(header, text, trimmed, section.as_deref());
+        let source = self.source(header, text, trimmed);
         let in_build_step = source == Source::Job && self.build_step(trimmed);
-        LineInfo { source, in_build_step, section }
+        LineInfo { source, in_build_step }
     }
 
-    fn source(
-        &mut self,
-        header: Option<Header>,
-        text: &[u8],
-        trimmed: &[u8],
-        section: Option<&str>,
-    ) -> Source {
+    /// The innermost open section, if any.
+    pub(crate) fn section(&self) -> Option<&str> {
+        self.sections.last().map(String::as_str)
+    }
+
+    fn source(&mut self, header: Option<Header>, text: &[u8], trimmed: &[u8]) -> Source {
         if trimmed == b"Service container logs:" {
             self.service_block = true;
             return Source::Runner;
@@ -118,7 +114,7 @@ impl Tracker {
             Some(Header::RUNNER) => return Source::Runner,
             _ => {}
         }
-        match section {
+        match self.section() {
             Some(s) if RUNNER_SECTIONS.contains(&s) => Source::Runner,
             _ => Source::Job,
         }
@@ -274,7 +270,7 @@ mod tests {
             SectionEvent { start: true, name: "step_script".into() },
         ]);
         let i = t.line(None, b"job output");
-        assert_eq!((i.source, i.section.as_deref()), (Source::Job, Some("step_script")));
+        assert_eq!((i.source, t.section()), (Source::Job, Some("step_script")));
         assert_eq!(t.line(None, b"[service:docker] msg").source, Source::Service);
         let h = crate::decode::parse_header(b"2024-05-01T10:00:01.123456Z 0fO ").unwrap();
         assert_eq!(t.line(Some(h), b"dockerd says").source, Source::Service);
