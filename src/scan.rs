@@ -624,7 +624,7 @@ impl<'s> FileScan<'s> {
 
     fn scan_text(&mut self, line_no: u64, header: Option<Header>, text: &[u8]) {
         self.tracker.apply(&self.events);
-        let mut info = self.tracker.line(header, &text);
+        let mut info = self.tracker.line(header, text);
         if let Some(s) = self.force_source {
             info.source = s;
         }
@@ -656,7 +656,7 @@ impl<'s> FileScan<'s> {
             match self.found[i] {
                 Target::Probe(p) => {
                     if info.source != Source::Service {
-                        self.ctx.observe(p, &text);
+                        self.ctx.observe(p, text);
                     }
                 }
                 Target::Track => {}
@@ -667,7 +667,7 @@ impl<'s> FileScan<'s> {
                     {
                         continue;
                     }
-                    let Some((at, captures)) = pattern.confirm(&text) else { continue };
+                    let Some((at, captures)) = pattern.confirm(text) else { continue };
                     let entry = self.hits.entry((sig, pat)).or_insert_with(|| PatternHits {
                         sig: sig as usize,
                         pat: pat as usize,
