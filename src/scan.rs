@@ -683,7 +683,7 @@ impl<'s> FileScan<'s> {
                     entry.count += 1;
                     if entry.evidence.len() < MAX_EVIDENCE {
                         let (text, captures) = if self.redact {
-                            let full = String::from_utf8_lossy(&text);
+                            let full = String::from_utf8_lossy(text);
                             let masked = crate::redact::redact(&full);
                             let at = at.min(masked.len());
                             let caps = captures
@@ -692,7 +692,7 @@ impl<'s> FileScan<'s> {
                                 .collect();
                             (excerpt(masked.as_bytes(), at), caps)
                         } else {
-                            (excerpt(&text, at), captures)
+                            (excerpt(text, at), captures)
                         };
                         entry.evidence.push(Evidence {
                             line: line_no,
