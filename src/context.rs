@@ -102,28 +102,25 @@ pub(crate) const PROBES: &[(&str, Probe)] = &[
     ("Job succeeded", Probe::Succeeded),
 ];
 
-struct ProbeRegexes {
-    runner: Regex,
-    executor: Regex,
-    executor_image: Regex,
-    service: Regex,
-    feature_flags: Regex,
-    failed: Regex,
+/// A probe's regex, compiled on first use: a small log that never reaches a
+/// probe never pays for it. ASCII classes, as signature regexes (compiling the
+/// Unicode `\w`/`\S` repetitions was a third of a short scan's start-up).
+fn probe_regex(source: &str) -> Regex {
+    // These are fixed strings reviewed in tests; failing to compile is a bug.
+    regex::bytes::RegexBuilder::new(source).unicode(false).build().expect("probe regex")
 }
 
-static RE: LazyLock<ProbeRegexes> = LazyLock::new(|| {
-    // These are fixed strings reviewed in tests; failing to compile is a bug.
-    let re = |s: &str| Regex::new(s).expect("probe regex");
-    ProbeRegexes {
-        runner: re(r"^Running with gitlab-runner v?(\d[\w.~+-]*)"),
-        executor: re(r#"^Preparing the "([\w-]+)" executor"#),
-        executor_image: re(r"^Using (\w+) executor with image (\S+)"),
-        // Runner 17.1+ prints `name...`, older ones `name ...`.
-        service: re(r"^Starting service (\S+?)\s?\.\.\."),
-        feature_flags: re(r"^\s*feature flags: (.*)$"),
-        failed: re(r"^(?:ERROR: )?Job failed"),
-    }
-});
+static RUNNER: LazyLock<Regex> =
+    LazyLock::new(|| probe_regex(r"^Running with gitlab-runner v?(\d[\w.~+-]*)"));
+static EXECUTOR: LazyLock<Regex> =
+    LazyLock::new(|| probe_regex(r#"^Preparing the "([\w-]+)" executor"#));
+static EXECUTOR_IMAGE: LazyLock<Regex> =
+    LazyLock::new(|| probe_regex(r"^Using (\w+) executor with image (\S+)"));
+// Runner 17.1+ prints `name...`, older ones `name ...`.
+static SERVICE: LazyLock<Regex> =
+    LazyLock::new(|| probe_regex(r"^Starting service (\S+?)\s?\.\.\."));
+static FEATURE_FLAGS: LazyLock<Regex> = LazyLock::new(|| probe_regex(r"^\s*feature flags: (.*)$"));
+static FAILED: LazyLock<Regex> = LazyLock::new(|| probe_regex(r"^(?:ERROR: )?Job failed"));
 
 impl JobContext {
     /// Updates the context from a decoded runner line that contains a probe literal.
@@ -137,32 +134,32 @@ impl JobContext {
             |re: &Regex| re.captures(text).and_then(|c| c.get(1)).map(|m| lossy(m.as_bytes()));
         match probe {
             Probe::Runner => {
-                if let Some(v) = cap1(&RE.runner) {
+                if let Some(v) = cap1(&RUNNER) {
                     self.preamble = true;
                     self.runner_version = Some(v);
                 }
             }
             Probe::Executor => {
-                if let Some(e) = cap1(&RE.executor) {
+                if let Some(e) = cap1(&EXECUTOR) {
                     self.executor = Some(e);
                 }
             }
             Probe::ExecutorImage => {
-                if let Some(c) = RE.executor_image.captures(text) {
+                if let Some(c) = EXECUTOR_IMAGE.captures(text) {
                     let exec = lossy(&c[1]).to_ascii_lowercase();
                     self.executor.get_or_insert(exec);
                     self.image = Some(lossy(&c[2]));
                 }
             }
             Probe::Service => {
-                if let Some(s) = cap1(&RE.service) {
+                if let Some(s) = cap1(&SERVICE) {
                     if !self.services.contains(&s) {
                         self.services.push(s);
                     }
                 }
             }
             Probe::FeatureFlags => {
-                if let Some(list) = cap1(&RE.feature_flags) {
+                if let Some(list) = cap1(&FEATURE_FLAGS) {
                     self.feature_flags = list
                         .split(',')
                         .map(|f| f.trim().to_string())
@@ -172,7 +169,7 @@ impl JobContext {
             }
             Probe::Truncated => self.truncated = true,
             Probe::Failed => {
-                if RE.failed.is_match(text) {
+                if FAILED.is_match(text) {
                     self.outcome = Some(Outcome::Failed);
                 }
             }
