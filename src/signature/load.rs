@@ -98,9 +98,20 @@ struct RawTests {
 struct Positions<'a> {
     text: &'a str,
     origin: &'a Path,
-    /// Compile every regex now (user files), not only check it (built-ins,
-    /// whose examples the test suite runs).
-    compile_now: bool,
+    check: RegexCheck,
+}
+
+/// How much a regex is checked at load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RegexCheck {
+    /// Compiled now (user files): the only exact size check.
+    Compile,
+    /// Parsed, and its size estimated (signature text from elsewhere).
+    Parse,
+    /// Neither (the built-ins: a unit test compiles every one of their
+    /// regexes and the suite runs their examples; parsing them again at each
+    /// start was more than half the time of loading them).
+    Trusted,
 }
 
 impl Positions<'_> {
@@ -120,7 +131,12 @@ impl Positions<'_> {
 }
 
 pub(super) fn parse(text: &str, origin: &Path) -> Result<Signature, LoadError> {
-    parse_with(Positions { text, origin, compile_now: false })
+    parse_with(Positions { text, origin, check: RegexCheck::Parse })
+}
+
+/// [`parse`] for the embedded signatures, whose regexes the tests check.
+pub(super) fn parse_builtin(text: &str, origin: &Path) -> Result<Signature, LoadError> {
+    parse_with(Positions { text, origin, check: RegexCheck::Trusted })
 }
 
 fn parse_with(pos: Positions<'_>) -> Result<Signature, LoadError> {
@@ -324,9 +340,13 @@ fn parse_pattern(pos: &Positions<'_>, p: &RawPattern) -> Result<Pattern, LoadErr
 
 /// Checks a pattern the way compiling it would, without building the
 /// automaton: the syntax, and the compiled-size limit (from the parsed size).
-/// With `compile_now` (user files) it is also compiled, which is the only
-/// exact size check.
+/// User files are also compiled, which is the only exact size check; the
+/// built-ins are trusted (see [`RegexCheck`]).
 fn compile(pos: &Positions<'_>, re: &Spanned<String>, name: &str) -> Result<LazyRegex, LoadError> {
+    let lazy = LazyRegex::new(re.get_ref().clone());
+    if pos.check == RegexCheck::Trusted {
+        return Ok(lazy);
+    }
     let err = |detail: String| {
         pos.err(re.span(), format!("pattern '{name}': regex does not compile: {detail}"))
     };
@@ -341,11 +361,10 @@ fn compile(pos: &Positions<'_>, re: &Spanned<String>, name: &str) -> Result<Lazy
     if hir.properties().maximum_len().is_some_and(|n| n > REGEX_SIZE_LIMIT) {
         return Err(err(format!("it can match more than {REGEX_SIZE_LIMIT} bytes")));
     }
-    let lazy = LazyRegex::new(re.get_ref().clone());
     // The parsed size says nothing about the compiled one: `\w{300}` matches
     // at most 1200 bytes but compiles past the limit (Unicode classes), and
     // would then silently never match. Compiling it here fills the cache.
-    if pos.compile_now && lazy.get().is_none() {
+    if pos.check == RegexCheck::Compile && lazy.get().is_none() {
         let detail = super::build_regex(re.get_ref())
             .err()
             .map(|e| regex_detail(&e.to_string()))
@@ -429,7 +448,7 @@ pub(super) fn load_dir(dir: &Path) -> Result<Vec<Signature>, LoadError> {
         .map(|p| {
             let text = std::fs::read_to_string(p)
                 .map_err(|e| LoadError::new(p, format!("cannot read: {e}")))?;
-            parse_with(Positions { text: &text, origin: p, compile_now: true })
+            parse_with(Positions { text: &text, origin: p, check: RegexCheck::Compile })
         })
         .collect()
 }

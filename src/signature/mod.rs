@@ -308,7 +308,7 @@ impl SignatureSet {
     pub fn builtin() -> Result<SignatureSet, LoadError> {
         let mut sigs = Vec::with_capacity(BUILTIN.len());
         for (name, text) in BUILTIN {
-            sigs.push(Signature::from_toml(text, &Path::new("signatures").join(name))?);
+            sigs.push(load::parse_builtin(text, &Path::new("signatures").join(name))?);
         }
         SignatureSet::new(sigs)
     }
