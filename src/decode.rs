@@ -96,10 +96,14 @@ pub fn decode<'a>(line: &'a [u8], events: &mut Vec<SectionEvent>) -> Cow<'a, [u8
     Cow::Owned(out)
 }
 
+/// Built once: a `memmem::find` call builds its searcher every time.
+static MARKER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"section_"));
+
 /// [`decode`] into a caller's buffer (cleared first), so a scan can reuse one.
 pub fn decode_into(line: &[u8], out: &mut Vec<u8>, events: &mut Vec<SectionEvent>) {
     out.clear();
-    if memchr::memmem::find(line, b"section_").is_none() {
+    if MARKER.find(line).is_none() {
         decode_runs(line, out);
     } else {
         decode_bytes(line, out, events);

@@ -58,12 +58,18 @@ pub struct Analyzer {
     scanner: Scanner,
     capacity: usize,
     redact: bool,
+    pipeline: bool,
 }
 
 impl Analyzer {
     /// Compiles a signature set.
     pub fn new(set: SignatureSet) -> Analyzer {
-        Analyzer { scanner: Scanner::new(set), capacity: reader::DEFAULT_CAPACITY, redact: true }
+        Analyzer {
+            scanner: Scanner::new(set),
+            capacity: reader::DEFAULT_CAPACITY,
+            redact: true,
+            pipeline: false,
+        }
     }
 
     /// Sets the read buffer size (tests use tiny ones to exercise chunk edges).
@@ -75,6 +81,13 @@ impl Analyzer {
     /// Whether credentials in evidence are masked (the default) or shown.
     pub fn with_redaction(mut self, redact: bool) -> Analyzer {
         self.redact = redact;
+        self
+    }
+
+    /// Whether each input is scanned on two threads (see
+    /// [`ScanOptions::pipeline`]): worth it when there are fewer inputs than cores.
+    pub fn with_pipeline(mut self, pipeline: bool) -> Analyzer {
+        self.pipeline = pipeline;
         self
     }
 
@@ -97,8 +110,12 @@ impl Analyzer {
         force_service: bool,
         sniff: bool,
     ) -> Result<(ScanResult, bool), ScanError> {
-        let mut opts =
-            ScanOptions { capacity: self.capacity, redact: self.redact, ..ScanOptions::default() };
+        let mut opts = ScanOptions {
+            capacity: self.capacity,
+            redact: self.redact,
+            pipeline: self.pipeline,
+            ..ScanOptions::default()
+        };
         if force_service {
             opts.force_source = Some(Source::Service);
             opts.origin = Some(Arc::from(name));

@@ -59,11 +59,20 @@ pub struct ScanOptions {
     pub origin: Option<Arc<str>>,
     /// Mask credentials in evidence text (see [`crate::redact`]).
     pub redact: bool,
+    /// Read and prefilter on this thread while a second thread follows the
+    /// lines: for one large input on a machine with a core to spare.
+    pub pipeline: bool,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { capacity: DEFAULT_CAPACITY, force_source: None, origin: None, redact: true }
+        ScanOptions {
+            capacity: DEFAULT_CAPACITY,
+            force_source: None,
+            origin: None,
+            redact: true,
+            pipeline: false,
+        }
     }
 }
 
@@ -322,6 +331,9 @@ impl Scanner {
         mut reader: ChunkReader<R>,
         opts: &ScanOptions,
     ) -> std::io::Result<ScanResult> {
+        if opts.pipeline {
+            return self.scan_pipelined(reader, opts);
+        }
         let mut fs = FileScan::new(&self.inner, opts);
         while let Some(region) = reader.next_region()? {
             match region {
@@ -333,6 +345,77 @@ impl Scanner {
         let mut result = fs.finish();
         result.bytes = reader.bytes_read();
         Ok(result)
+    }
+
+    /// [`Scanner::scan_chunks`] on two threads. This one reads each region,
+    /// copies it into a recycled buffer and finds every line with a hit (the
+    /// SIMD passes, about half the work); a scoped worker follows the lines
+    /// from those lists exactly as the one-thread scan does from its lazy
+    /// cursors. The reader never leaves this thread, so it need not be `Send`.
+    /// Memory stays bounded: at most four buffers exist at a time.
+    fn scan_pipelined<R: Read>(
+        &self,
+        mut reader: ChunkReader<R>,
+        opts: &ScanOptions,
+    ) -> std::io::Result<ScanResult> {
+        enum Batch {
+            Lines(Vec<u8>, Hits),
+            Partial(Vec<u8>),
+        }
+        let inner = &*self.inner;
+        std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
+            let (back, recycled) = std::sync::mpsc::channel::<(Vec<u8>, Hits)>();
+            let worker = s.spawn(move || {
+                let mut fs = FileScan::new(inner, opts);
+                for batch in rx {
+                    let returned = match batch {
+                        Batch::Lines(buf, mut hits) => {
+                            fs.lines_with(&buf, &mut hits);
+                            (buf, hits)
+                        }
+                        Batch::Partial(buf) => {
+                            fs.partial(&buf);
+                            (buf, Hits::default())
+                        }
+                    };
+                    // The reader may have stopped on an error: nobody to return to.
+                    let _ = back.send(returned);
+                }
+                fs.flush();
+                fs.finish()
+            });
+            let mut cursors = Cursors::new(inner.prefilter.cursors());
+            let read: std::io::Result<()> = (|| {
+                while let Some(region) = reader.next_region()? {
+                    let (mut buf, mut hits) = recycled.try_recv().unwrap_or_default();
+                    buf.clear();
+                    let batch = match region {
+                        Region::Lines(b) => {
+                            buf.extend_from_slice(b);
+                            hits.find_all(inner, &buf, &mut cursors);
+                            Batch::Lines(buf, hits)
+                        }
+                        Region::Partial(b) => {
+                            buf.extend_from_slice(b);
+                            Batch::Partial(buf)
+                        }
+                    };
+                    if tx.send(batch).is_err() {
+                        break;
+                    }
+                }
+                Ok(())
+            })();
+            drop(tx);
+            let mut result = match worker.join() {
+                Ok(r) => r,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            read?;
+            result.bytes = reader.bytes_read();
+            Ok(result)
+        })
     }
 
     /// Scans bytes already in memory (tests, and the examples in signature files).
@@ -422,11 +505,8 @@ impl<'s> FileScan<'s> {
     }
 
     fn lines(&mut self, bytes: &[u8]) {
-        // Like `rg -a`: NUL bytes are noted, and the input is still read as text,
-        // because a job log with a stray binary blob still holds the failure.
-        self.binary = self.binary || memchr::memchr(0, bytes).is_some();
-        self.confirm = self.sc.confirmer(bytes.len());
         if self.naive {
+            self.binary = self.binary || memchr::memchr(0, bytes).is_some();
             let mut pos = 0;
             while pos < bytes.len() {
                 let end = line_end(bytes, pos);
@@ -436,7 +516,18 @@ impl<'s> FileScan<'s> {
             self.pending_to_owned(bytes);
             return;
         }
-        self.cursors.reset();
+        let mut cursors = std::mem::take(&mut self.cursors);
+        cursors.reset();
+        self.lines_with(bytes, &mut cursors);
+        self.cursors = cursors;
+    }
+
+    /// [`FileScan::lines`] with the hits found by `hits`.
+    fn lines_with<H: HitSource>(&mut self, bytes: &[u8], hits: &mut H) {
+        // Like `rg -a`: NUL bytes are noted, and the input is still read as text,
+        // because a job log with a stray binary blob still holds the failure.
+        self.binary = self.binary || memchr::memchr(0, bytes).is_some();
+        self.confirm = self.sc.confirmer(bytes.len());
         // The last line stays pending into the next region (its continuation
         // may be there), so it is always visited.
         let last = line_start(bytes, 0, bytes.len().saturating_sub(1));
@@ -449,7 +540,7 @@ impl<'s> FileScan<'s> {
                 // the tracker's state is known before deciding what to skip.
                 self.flush_in(bytes);
                 if !self.tracker.wants_every_line() {
-                    let target = self.next_visit(bytes, pos, last);
+                    let target = self.next_visit(bytes, pos, last, hits);
                     if target > pos {
                         self.skip(&bytes[pos..target]);
                         pos = target;
@@ -458,9 +549,7 @@ impl<'s> FileScan<'s> {
             }
             let end = line_end(bytes, pos);
             let sc = self.sc;
-            let c = &mut self.cursors;
-            let candidate =
-                c.literal(sc, bytes, pos) < end || c.dirty.next(bytes, pos, find_dirty) < end;
+            let candidate = hits.literal(sc, bytes, pos) < end || hits.dirty(bytes, pos) < end;
             self.physical_line(bytes, pos..end, candidate);
             pos = end + 1;
         }
@@ -469,14 +558,18 @@ impl<'s> FileScan<'s> {
 
     /// The start of the next line from `pos` on that must be visited: one
     /// with a cursor hit, or the one a `+` continuation there joins, or `last`.
-    fn next_visit(&mut self, bytes: &[u8], pos: usize, last: usize) -> usize {
-        let sc = self.sc;
-        let c = &mut self.cursors;
-        let mut hit = c.literal(sc, bytes, pos);
-        hit = hit.min(c.dirty.next(bytes, pos, find_dirty));
-        hit = hit.min(c.continuation.next(bytes, pos, find_continuation));
+    fn next_visit<H: HitSource>(
+        &mut self,
+        bytes: &[u8],
+        pos: usize,
+        last: usize,
+        hits: &mut H,
+    ) -> usize {
+        let mut hit = hits.literal(self.sc, bytes, pos);
+        hit = hit.min(hits.dirty(bytes, pos));
+        hit = hit.min(hits.continuation(bytes, pos));
         if self.tracker.wants_prompt_lines() {
-            hit = hit.min(c.prompt.next(bytes, pos, find_prompt));
+            hit = hit.min(hits.prompt(bytes, pos));
         }
         let target = if hit >= last { last.max(pos) } else { line_start(bytes, pos, hit) };
         if target > pos && is_continuation(&bytes[target..]) {
@@ -737,6 +830,12 @@ struct Cursor {
     at: usize,
 }
 
+impl Default for Cursor {
+    fn default() -> Self {
+        Cursor::FRESH
+    }
+}
+
 impl Cursor {
     const FRESH: Cursor = Cursor { searched: false, at: NONE };
 
@@ -749,7 +848,7 @@ impl Cursor {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Cursors {
     /// One per prefilter searcher.
     literals: Vec<Cursor>,
@@ -802,6 +901,92 @@ impl Cursors {
     }
 }
 
+/// Where the next hit of each kind is, at or after a line start `from`.
+trait HitSource {
+    fn literal(&mut self, sc: &Inner, bytes: &[u8], from: usize) -> usize;
+    fn dirty(&mut self, bytes: &[u8], from: usize) -> usize;
+    fn continuation(&mut self, bytes: &[u8], from: usize) -> usize;
+    fn prompt(&mut self, bytes: &[u8], from: usize) -> usize;
+}
+
+impl HitSource for Cursors {
+    fn literal(&mut self, sc: &Inner, bytes: &[u8], from: usize) -> usize {
+        Cursors::literal(self, sc, bytes, from)
+    }
+    fn dirty(&mut self, bytes: &[u8], from: usize) -> usize {
+        self.dirty.next(bytes, from, find_dirty)
+    }
+    fn continuation(&mut self, bytes: &[u8], from: usize) -> usize {
+        self.continuation.next(bytes, from, find_continuation)
+    }
+    fn prompt(&mut self, bytes: &[u8], from: usize) -> usize {
+        self.prompt.next(bytes, from, find_prompt)
+    }
+}
+
+/// Every line of a region with a hit, by kind: the first hit of each such
+/// line, in order. Found ahead of time by the reading thread of a pipelined
+/// scan; read like the lazy cursors, since a scan only asks from line starts.
+#[derive(Debug, Default)]
+struct Hits {
+    kinds: [Vec<usize>; 4],
+    /// How far each list has been consumed.
+    next: [usize; 4],
+}
+
+const LITERAL: usize = 0;
+const DIRTY: usize = 1;
+const CONTINUATION: usize = 2;
+const PROMPT: usize = 3;
+
+impl Hits {
+    fn find_all(&mut self, sc: &Inner, bytes: &[u8], cursors: &mut Cursors) {
+        cursors.reset();
+        for (kind, list) in self.kinds.iter_mut().enumerate() {
+            list.clear();
+            let mut from = 0;
+            while from < bytes.len() {
+                let hit = match kind {
+                    LITERAL => cursors.literal(sc, bytes, from),
+                    DIRTY => find_dirty(bytes, from),
+                    CONTINUATION => find_continuation(bytes, from),
+                    _ => find_prompt(bytes, from),
+                };
+                if hit == NONE {
+                    break;
+                }
+                list.push(hit);
+                from = line_end(bytes, hit) + 1;
+            }
+        }
+        self.next = [0; 4];
+    }
+
+    fn at(&mut self, kind: usize, from: usize) -> usize {
+        let list = &self.kinds[kind];
+        let i = &mut self.next[kind];
+        while *i < list.len() && list[*i] < from {
+            *i += 1;
+        }
+        list.get(*i).copied().unwrap_or(NONE)
+    }
+}
+
+impl HitSource for Hits {
+    fn literal(&mut self, _: &Inner, _: &[u8], from: usize) -> usize {
+        self.at(LITERAL, from)
+    }
+    fn dirty(&mut self, _: &[u8], from: usize) -> usize {
+        self.at(DIRTY, from)
+    }
+    fn continuation(&mut self, _: &[u8], from: usize) -> usize {
+        self.at(CONTINUATION, from)
+    }
+    fn prompt(&mut self, _: &[u8], from: usize) -> usize {
+        self.at(PROMPT, from)
+    }
+}
+
 /// The end of the line starting at `pos` (its `\n`, or the end of `bytes`).
 fn line_end(bytes: &[u8], pos: usize) -> usize {
     memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i)
@@ -847,7 +1032,17 @@ fn find_continuation(bytes: &[u8], from: usize) -> usize {
 
 /// The next `$ ` (a job script prompt ends an image build's step output).
 fn find_prompt(bytes: &[u8], from: usize) -> usize {
-    memchr::memmem::find(&bytes[from..], b"$ ").map_or(NONE, |i| from + i)
+    // `$` is rare in build output: memchr and a look at the next byte beat
+    // building a two-byte memmem searcher per call.
+    let mut at = from;
+    while let Some(i) = memchr::memchr(b'$', &bytes[at..]) {
+        let p = at + i;
+        if bytes.get(p + 1) == Some(&b' ') {
+            return p;
+        }
+        at = p + 1;
+    }
+    NONE
 }
 
 /// Whether the line at the start of `rest` is a `+` continuation. A header
@@ -1079,9 +1274,12 @@ error during connect: dial tcp: lookup docker on 10.0.0.2:53: no such host\n";
         let counts = |r: &ScanResult| r.hits.iter().map(|h| h.count).collect::<Vec<_>>();
         let naive = teddy.scan_naive(&log);
         for sc in [&teddy, &automaton] {
-            let fast = sc.scan_bytes(&log);
-            assert_eq!(fast.fingerprint(), naive.fingerprint());
-            assert!(counts(&fast)[0] > 10, "hits: {:?}", counts(&fast));
+            for pipeline in [false, true] {
+                let opts = ScanOptions { pipeline, ..ScanOptions::default() };
+                let fast = sc.scan_reader(&log[..], &opts).unwrap();
+                assert_eq!(fast.fingerprint(), naive.fingerprint());
+                assert!(counts(&fast)[0] > 10, "hits: {:?}", counts(&fast));
+            }
         }
     }
 
@@ -1120,9 +1318,35 @@ error during connect: dial tcp: lookup docker on 10.0.0.2:53: no such host\n";
         let naive = sc.scan_naive(log);
         assert!(naive.fingerprint().contains(":Cannot connect to the Docker daemon"));
         for step in 1..log.len() {
-            let r = sc.scan_reader(crate::reader::Trickle::new(log, step), &ScanOptions::default());
-            assert_eq!(r.unwrap().fingerprint(), naive.fingerprint(), "read size {step}");
+            for pipeline in [false, true] {
+                let opts = ScanOptions { pipeline, ..ScanOptions::default() };
+                let r = sc.scan_reader(crate::reader::Trickle::new(log, step), &opts);
+                assert_eq!(r.unwrap().fingerprint(), naive.fingerprint(), "read size {step}");
+            }
         }
+    }
+
+    /// A read error in the middle of a pipelined scan is returned, and the
+    /// worker thread ends (no hang, no lost error).
+    #[test]
+    fn pipelined_scan_returns_a_read_error() {
+        struct Failing(usize);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(std::io::Error::other("disk on fire"));
+                }
+                self.0 -= 1;
+                let line = b"Cannot connect to the Docker daemon at tcp://docker:2375. Is it\n";
+                let n = line.len().min(buf.len());
+                buf[..n].copy_from_slice(&line[..n]);
+                Ok(n)
+            }
+        }
+        let sc = scanner();
+        let opts = ScanOptions { capacity: 8192, pipeline: true, ..ScanOptions::default() };
+        let err = sc.scan_reader(Failing(1000), &opts).unwrap_err();
+        assert_eq!(err.to_string(), "disk on fire");
     }
 
     #[test]

@@ -3,6 +3,8 @@ use dindlog::{ScanOptions, ScanResult, Scanner, SignatureSet};
 
 use crate::corpus::logs;
 
+/// Both fast paths: one thread with lazy cursors, and the pipeline (a
+/// reading thread lists the hits, a worker follows the lines).
 #[test]
 fn fast_scan_equals_naive_scan_at_every_buffer_size() {
     let scanner = Scanner::new(SignatureSet::builtin().unwrap());
@@ -13,16 +15,18 @@ fn fast_scan_equals_naive_scan_at_every_buffer_size() {
         for (capacity, step) in
             [(8192, 8192), (8193, 1), (10_007, 333), (65_536, 4096), (1 << 20, 1 << 20)]
         {
-            let opts = ScanOptions { capacity, ..ScanOptions::default() };
-            let got = scanner.scan_reader(Trickle::new(&data, step), &opts).unwrap();
-            assert_eq!(
-                ScanResult::fingerprint(&got),
-                want,
-                "{}: capacity {capacity}, read size {step}",
-                log.display()
-            );
-            checked += 1;
+            for pipeline in [false, true] {
+                let opts = ScanOptions { capacity, pipeline, ..ScanOptions::default() };
+                let got = scanner.scan_reader(Trickle::new(&data, step), &opts).unwrap();
+                assert_eq!(
+                    ScanResult::fingerprint(&got),
+                    want,
+                    "{}: capacity {capacity}, read size {step}, pipeline {pipeline}",
+                    log.display()
+                );
+                checked += 1;
+            }
         }
     }
-    assert!(checked >= 200);
+    assert!(checked >= 400);
 }

@@ -106,11 +106,18 @@ struct Whole {
     crlf: bool,
     capacity: usize,
     step: usize,
+    pipeline: bool,
 }
 
 impl Default for Whole {
     fn default() -> Self {
-        Whole { timestamps: false, crlf: false, capacity: 256 * 1024, step: usize::MAX }
+        Whole {
+            timestamps: false,
+            crlf: false,
+            capacity: 256 * 1024,
+            step: usize::MAX,
+            pipeline: false,
+        }
     }
 }
 
@@ -154,14 +161,15 @@ fn edit(allow: Allow) -> impl Strategy<Value = Edit> {
 }
 
 fn whole(allow: Allow) -> impl Strategy<Value = Whole> {
-    (any::<bool>(), any::<bool>(), 8192usize..20_000, 1usize..600).prop_map(
-        move |(timestamps, crlf, capacity, step)| {
+    (any::<bool>(), any::<bool>(), 8192usize..20_000, 1usize..600, any::<bool>()).prop_map(
+        move |(timestamps, crlf, capacity, step, pipeline)| {
             let d = Whole::default();
             Whole {
                 timestamps: allow.timestamps && timestamps,
                 crlf: allow.crlf && crlf,
                 capacity: if allow.reader { capacity } else { d.capacity },
                 step: if allow.reader { step } else { d.step },
+                pipeline: allow.reader && pipeline,
             }
         },
     )
@@ -257,7 +265,7 @@ struct Outcome {
 }
 
 fn outcome(data: &[u8], w: &Whole) -> Outcome {
-    let a = ANALYZER.clone().with_capacity(w.capacity);
+    let a = ANALYZER.clone().with_capacity(w.capacity).with_pipeline(w.pipeline);
     let report: FileReport = match a.scan("prop.log", Trickle::new(data, w.step), false, false) {
         Ok((r, _)) => a.report("prop.log", r, Vec::new()),
         Err(e) => panic!("scan failed: {e}"),

@@ -94,12 +94,18 @@ fn sources(args: &ScanArgs, errored: &mut bool) -> Result<Vec<Source>> {
 }
 
 pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
-    let analyzer = Analyzer::new(load_set(&args.common)?)
-        .with_capacity(args.buffer_size)
-        .with_redaction(!args.common.no_redact);
-    let color = use_color(args.common.color);
     let mut errored = false;
     let inputs = sources(&args, &mut errored)?;
+    let threads = args
+        .threads
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    // Files are scanned in parallel; a lone input gets the spare core instead.
+    let analyzer = Analyzer::new(load_set(&args.common)?)
+        .with_capacity(args.buffer_size)
+        .with_redaction(!args.common.no_redact)
+        .with_pipeline(inputs.len() == 1 && threads > 1);
+    let color = use_color(args.common.color);
     let limits = archive::Limits {
         max_member_bytes: args.max_member_bytes,
         max_ratio: args.max_ratio,
