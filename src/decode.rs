@@ -101,30 +101,51 @@ static MARKER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"section_"));
 
 /// [`decode`] into a caller's buffer (cleared first), so a scan can reuse one.
-pub fn decode_into(line: &[u8], out: &mut Vec<u8>, events: &mut Vec<SectionEvent>) {
+///
+/// Returns whether the visible text may hold a sequence of bytes that the raw
+/// line does not: whether something was taken out between two pieces of
+/// visible text. When not, the text is one contiguous piece of `line`, so a
+/// literal absent from the line is absent from the text too (the scanner
+/// then skips searching it again).
+pub fn decode_into(line: &[u8], out: &mut Vec<u8>, events: &mut Vec<SectionEvent>) -> bool {
     out.clear();
     if MARKER.find(line).is_none() {
-        decode_runs(line, out);
+        decode_runs(line, out)
     } else {
         decode_bytes(line, out, events);
+        // Markers are rare: no need to track where they were.
+        true
     }
 }
 
 /// For a line where no section marker can start: copies the runs between
-/// ESC and `\r` whole instead of byte by byte.
-fn decode_runs(line: &[u8], out: &mut Vec<u8>) {
+/// ESC and `\r` whole instead of byte by byte. Returns whether visible
+/// pieces were joined across a removed escape.
+fn decode_runs(line: &[u8], out: &mut Vec<u8>) -> bool {
+    let mut joined = false;
+    // An escape was removed after visible text, and nothing visible followed yet.
+    let mut gap = false;
     let mut i = 0;
     while let Some(k) = memchr::memchr2(0x1b, b'\r', &line[i..]) {
         let p = i + k;
-        out.extend_from_slice(&line[i..p]);
+        if p > i {
+            joined |= gap;
+            out.extend_from_slice(&line[i..p]);
+        }
         if line[p] == b'\r' {
             out.clear();
+            gap = false;
             i = p + 1;
         } else {
+            gap = !out.is_empty();
             i = skip_escape(line, p);
         }
     }
-    out.extend_from_slice(&line[i..]);
+    if i < line.len() {
+        joined |= gap;
+        out.extend_from_slice(&line[i..]);
+    }
+    joined
 }
 
 /// The general case, which looks for a marker at every `s`.
@@ -268,8 +289,17 @@ mod tests {
                 line.extend_from_slice(parts[(seed % parts.len() as u64) as usize]);
             }
             let (mut fast, mut slow, mut events) = (Vec::new(), Vec::new(), Vec::new());
-            decode_runs(&line, &mut fast);
+            let joined = decode_runs(&line, &mut fast);
             decode_bytes(&line, &mut slow, &mut events);
+            if !joined {
+                // The text is one contiguous piece of the line.
+                assert!(
+                    fast.is_empty() || memchr::memmem::find(&line, &fast).is_some(),
+                    "{:?} -> {:?}",
+                    String::from_utf8_lossy(&line),
+                    String::from_utf8_lossy(&fast)
+                );
+            }
             assert_eq!(fast, slow, "{:?}", String::from_utf8_lossy(&line));
             assert!(events.is_empty());
         }

@@ -449,6 +449,10 @@ struct Pending {
     borrowed: Option<Range<usize>>,
     owned: Vec<u8>,
     candidate: bool,
+    /// Its raw bytes held a literal, or it was joined or cut: search its
+    /// text. Otherwise it was visited for an escape or for the tracker, and
+    /// its text is searched only if decoding joined pieces.
+    literal: bool,
 }
 
 struct FileScan<'s> {
@@ -510,7 +514,7 @@ impl<'s> FileScan<'s> {
             let mut pos = 0;
             while pos < bytes.len() {
                 let end = line_end(bytes, pos);
-                self.physical_line(bytes, pos..end, true);
+                self.physical_line(bytes, pos..end, true, true);
                 pos = end + 1;
             }
             self.pending_to_owned(bytes);
@@ -549,8 +553,9 @@ impl<'s> FileScan<'s> {
             }
             let end = line_end(bytes, pos);
             let sc = self.sc;
-            let candidate = hits.literal(sc, bytes, pos) < end || hits.dirty(bytes, pos) < end;
-            self.physical_line(bytes, pos..end, candidate);
+            let literal = hits.literal(sc, bytes, pos) < end;
+            let candidate = literal || hits.dirty(bytes, pos) < end;
+            self.physical_line(bytes, pos..end, candidate, literal);
             pos = end + 1;
         }
         self.pending_to_owned(bytes);
@@ -610,11 +615,12 @@ impl<'s> FileScan<'s> {
             borrowed: None,
             owned: body.to_vec(),
             candidate: true,
+            literal: true,
         };
         self.flush();
     }
 
-    fn physical_line(&mut self, bytes: &[u8], range: Range<usize>, candidate: bool) {
+    fn physical_line(&mut self, bytes: &[u8], range: Range<usize>, candidate: bool, literal: bool) {
         let line = &bytes[range.clone()];
         if self.long_line_open {
             // The tail of an over-long line: same line number, already started.
@@ -626,6 +632,7 @@ impl<'s> FileScan<'s> {
                 borrowed: Some(range),
                 owned: Vec::new(),
                 candidate: true,
+                literal: true,
             };
             return;
         }
@@ -644,6 +651,7 @@ impl<'s> FileScan<'s> {
                 // The earlier piece's trailing `\r` was a rewrite, not a line end.
                 self.pending.owned.extend_from_slice(&bytes[start..range.end]);
                 self.pending.candidate = true;
+                self.pending.literal = true;
                 return;
             }
         }
@@ -655,6 +663,7 @@ impl<'s> FileScan<'s> {
             borrowed: Some(start..range.end),
             owned: Vec::new(),
             candidate,
+            literal,
         };
     }
 
@@ -690,7 +699,7 @@ impl<'s> FileScan<'s> {
             || self.tracker.wants_every_line()
             || (self.tracker.wants_prompt_lines() && find_prompt(raw, 0) != NONE);
         if visit {
-            self.scan_logical(p.line_no, p.header, raw);
+            self.scan_logical(p.line_no, p.header, raw, p.literal);
         }
     }
 
@@ -700,22 +709,23 @@ impl<'s> FileScan<'s> {
         self.flush_in(&[]);
     }
 
-    fn scan_logical(&mut self, line_no: u64, header: Option<Header>, raw: &[u8]) {
+    fn scan_logical(&mut self, line_no: u64, header: Option<Header>, raw: &[u8], literal: bool) {
         let raw = trim_line_end(raw);
         self.events.clear();
         // One buffer for every decoded line, rather than one allocation each.
         let mut scratch = std::mem::take(&mut self.scratch);
-        let text = if decode::needs_decoding(raw) {
-            decode::decode_into(raw, &mut scratch, &mut self.events);
-            &scratch[..]
+        let (text, search) = if decode::needs_decoding(raw) {
+            let joined = decode::decode_into(raw, &mut scratch, &mut self.events);
+            (&scratch[..], literal || joined)
         } else {
-            raw
+            (raw, literal)
         };
-        self.scan_text(line_no, header, text);
+        self.scan_text(line_no, header, text, search || self.naive);
         self.scratch = scratch;
     }
 
-    fn scan_text(&mut self, line_no: u64, header: Option<Header>, text: &[u8]) {
+    /// `search`: the text may hold a literal (see [`Pending::literal`]).
+    fn scan_text(&mut self, line_no: u64, header: Option<Header>, text: &[u8], search: bool) {
         self.tracker.apply(&self.events);
         let mut info = self.tracker.line(header, text);
         if let Some(s) = self.force_source {
@@ -728,8 +738,10 @@ impl<'s> FileScan<'s> {
         }
 
         self.found.clear();
-        for m in self.confirm.find_overlapping_iter(text) {
-            self.found.extend_from_slice(&self.sc.targets[m.pattern().as_usize()]);
+        if search {
+            for m in self.confirm.find_overlapping_iter(text) {
+                self.found.extend_from_slice(&self.sc.targets[m.pattern().as_usize()]);
+            }
         }
         if self.naive {
             // The reference path ignores the prefilter: every pattern, every line.
