@@ -109,46 +109,56 @@ static MARKER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
 /// then skips searching it again).
 pub fn decode_into(line: &[u8], out: &mut Vec<u8>, events: &mut Vec<SectionEvent>) -> bool {
     out.clear();
-    if MARKER.find(line).is_none() {
-        decode_runs(line, out)
-    } else {
-        decode_bytes(line, out, events);
-        // Markers are rare: no need to track where they were.
-        true
-    }
-}
-
-/// For a line where no section marker can start: copies the runs between
-/// ESC and `\r` whole instead of byte by byte. Returns whether visible
-/// pieces were joined across a removed escape.
-fn decode_runs(line: &[u8], out: &mut Vec<u8>) -> bool {
     let mut joined = false;
-    // An escape was removed after visible text, and nothing visible followed yet.
+    // Something was removed after visible text, and nothing visible followed yet.
     let mut gap = false;
+    let mut next_marker = MARKER.find(line).unwrap_or(usize::MAX);
     let mut i = 0;
-    while let Some(k) = memchr::memchr2(0x1b, b'\r', &line[i..]) {
-        let p = i + k;
+    loop {
+        let next_special = memchr::memchr2(0x1b, b'\r', &line[i..]).map_or(usize::MAX, |k| i + k);
+        let p = next_special.min(next_marker).min(line.len());
+        // Runs between the special bytes are copied whole, not byte by byte.
         if p > i {
             joined |= gap;
+            gap = false;
             out.extend_from_slice(&line[i..p]);
         }
-        if line[p] == b'\r' {
+        if p == line.len() {
+            return joined;
+        }
+        if p == next_marker {
+            match parse_marker(&line[p..]) {
+                Some((event, len)) => {
+                    events.push(event);
+                    gap = gap || !out.is_empty();
+                    i = p + len;
+                }
+                None => {
+                    joined |= gap;
+                    gap = false;
+                    out.push(b's');
+                    i = p + 1;
+                }
+            }
+        } else if line[p] == b'\r' {
+            // A bare carriage return rewrites the line: only what follows it is visible.
             out.clear();
             gap = false;
             i = p + 1;
         } else {
-            gap = !out.is_empty();
+            gap = gap || !out.is_empty();
             i = skip_escape(line, p);
         }
+        if next_marker < i {
+            // Passed (or swallowed by an escape): find the next one.
+            next_marker = MARKER.find(&line[i..]).map_or(usize::MAX, |k| i + k);
+        }
     }
-    if i < line.len() {
-        joined |= gap;
-        out.extend_from_slice(&line[i..]);
-    }
-    joined
 }
 
-/// The general case, which looks for a marker at every `s`.
+/// The reference the tests hold [`decode_into`] to: byte by byte, looking
+/// for a marker at every `s`.
+#[cfg(test)]
 fn decode_bytes(line: &[u8], out: &mut Vec<u8>, events: &mut Vec<SectionEvent>) {
     let mut i = 0;
     while i < line.len() {
@@ -258,12 +268,19 @@ fn parse_marker(s: &[u8]) -> Option<(SectionEvent, usize)> {
 mod tests {
     use super::*;
 
-    /// The run-copying path must give exactly what the byte-by-byte path gives
-    /// on every line without a marker: escapes of every kind, cut-off
-    /// escapes, `\r` rewrites, and text next to them.
+    /// The run-copying decoder must give exactly what the byte-by-byte one
+    /// gives: escapes of every kind, cut-off escapes, `\r` rewrites, section
+    /// markers whole and broken and inside escapes, and text next to them.
+    /// When it says nothing was joined, its text is one piece of the line.
     #[test]
     fn run_copy_equals_bytewise_decoding() {
-        let parts: [&[u8]; 14] = [
+        let parts: [&[u8]; 20] = [
+            b"section_start:1700000000:step_x\r\x1b[0K",
+            b"section_end:1700000001:step_x\r\x1b[0K",
+            b"section_start:17[collapsed=true]\r\x1b[0K",
+            b"section_start:1:y[collapsed=true]\r\x1b[0K",
+            b"section_",
+            b"\x1b]0;section_end:1:z\r\x1b[0K\x07",
             b"text ",
             b"s",
             b"sect",
@@ -280,16 +297,21 @@ mod tests {
             b"\xff",
         ];
         let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut markers = 0;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
         for _ in 0..20_000 {
             let mut line = Vec::new();
-            for _ in 0..(seed % 9) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                line.extend_from_slice(parts[(seed % parts.len() as u64) as usize]);
+            for _ in 0..next() % 9 {
+                line.extend_from_slice(parts[(next() % parts.len() as u64) as usize]);
             }
-            let (mut fast, mut slow, mut events) = (Vec::new(), Vec::new(), Vec::new());
-            let joined = decode_runs(&line, &mut fast);
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            let (mut fast_events, mut events) = (Vec::new(), Vec::new());
+            let joined = decode_into(&line, &mut fast, &mut fast_events);
             decode_bytes(&line, &mut slow, &mut events);
             if !joined {
                 // The text is one contiguous piece of the line.
@@ -301,8 +323,10 @@ mod tests {
                 );
             }
             assert_eq!(fast, slow, "{:?}", String::from_utf8_lossy(&line));
-            assert!(events.is_empty());
+            assert_eq!(fast_events, events, "{:?}", String::from_utf8_lossy(&line));
+            markers += events.len();
         }
+        assert!(markers > 1000, "the cases hold markers: {markers}");
     }
 
     fn dec(line: &[u8]) -> (String, Vec<SectionEvent>) {
