@@ -15,11 +15,14 @@ use super::{load_set, stdout, unix_now, use_color, Result, EXIT_CLEAN, EXIT_ERRO
 use crate::cli::{FailOn, Format, ReportArgs, ScanArgs};
 use crate::progress;
 
-/// One input (a file, or one member of an archive) after scanning, before
-/// classification.
+/// One input (a file, or one member of an archive) after scanning.
 struct Scanned {
     name: String,
     result: std::result::Result<(ScanResult, bool), String>,
+    /// Its report with the explicit service logs only, made on the scanning
+    /// thread: classification then runs in parallel too. Only a lone job log
+    /// that sniffed service logs join is classified again at the end.
+    report: Option<FileReport>,
 }
 
 /// An input named on the command line or found by the walk.
@@ -38,11 +41,20 @@ impl Source {
 
     /// Scans every stream in this input: the file itself, or each member of
     /// an archive, decompressed on the fly within `limits`.
-    fn scan(&self, analyzer: &Analyzer, limits: &archive::Limits) -> Vec<Scanned> {
+    fn scan(
+        &self,
+        analyzer: &Analyzer,
+        limits: &archive::Limits,
+        explicit_service: &[(String, ScanResult)],
+    ) -> Vec<Scanned> {
         let mut out = Vec::new();
         let mut each = |name: &str, rdr: &mut dyn io::Read| {
             let result = analyzer.scan(name, rdr, false, true).map_err(|e| e.to_string());
-            out.push(Scanned { name: name.to_string(), result });
+            let report = result
+                .as_ref()
+                .ok()
+                .map(|(r, _)| analyzer.report(name, r.clone(), explicit_service.to_vec()));
+            out.push(Scanned { name: name.to_string(), result, report });
         };
         let res = match self {
             Source::Stdin => {
@@ -51,7 +63,7 @@ impl Source {
             Source::Path(p) => archive::for_each_stream(p, limits, &mut each),
         };
         if let Err(e) = res {
-            out.push(Scanned { name: self.name(), result: Err(e.to_string()) });
+            out.push(Scanned { name: self.name(), result: Err(e.to_string()), report: None });
         }
         out
     }
@@ -132,7 +144,7 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
         inputs
             .par_iter()
             .map(|input| {
-                let members = input.scan(&analyzer, &limits);
+                let members = input.scan(&analyzer, &limits, &explicit_service);
                 progress.tick();
                 members
             })
@@ -159,13 +171,15 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
     let mut reports = Vec::with_capacity(pending.len());
     for s in pending {
         match s.result {
-            Ok((r, is_service)) => {
+            Ok((r, false)) if !sniffed_service.is_empty() => {
                 let mut service = explicit_service.clone();
-                if !is_service {
-                    service.extend(sniffed_service.iter().cloned());
-                }
+                service.extend(sniffed_service.iter().cloned());
                 reports.push(analyzer.report(&s.name, r, service));
             }
+            Ok((r, _)) => reports.push(match s.report {
+                Some(report) => report,
+                None => analyzer.report(&s.name, r, explicit_service.clone()),
+            }),
             Err(e) => {
                 errored = true;
                 eprintln!("dindlog: {e}");
