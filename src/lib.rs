@@ -120,7 +120,13 @@ impl Analyzer {
             opts.force_source = Some(Source::Service);
             opts.origin = Some(Arc::from(name));
         }
-        let mut reader = reader::ChunkReader::new(input::BomReader::new(rdr), self.capacity);
+        thread_local! {
+            /// Each thread's read buffer, reused from one input to the next.
+            static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+        }
+        let buffer = BUFFER.take();
+        let mut reader =
+            reader::ChunkReader::with_buffer(input::BomReader::new(rdr), self.capacity, buffer);
         let is_service = force_service
             || (sniff
                 && input::looks_like_service_log(
@@ -130,7 +136,9 @@ impl Analyzer {
             opts.force_source = Some(Source::Service);
             opts.origin = Some(Arc::from(name));
         }
-        let result = self.scanner.scan_chunks(reader, &opts).map_err(|e| ScanError::io(name, e))?;
+        let result = self.scanner.scan_chunks(&mut reader, &opts);
+        BUFFER.set(reader.into_buffer());
+        let result = result.map_err(|e| ScanError::io(name, e))?;
         Ok((result, is_service))
     }
 

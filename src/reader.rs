@@ -50,10 +50,21 @@ impl<R: Read> ChunkReader<R> {
     /// A reader with a buffer of `capacity` bytes (at least `2 * OVERLAP`, so
     /// a long line always makes progress).
     pub fn new(rdr: R, capacity: usize) -> Self {
+        Self::with_buffer(rdr, capacity, Vec::new())
+    }
+
+    /// [`ChunkReader::new`] reusing the buffer of an earlier reader (see
+    /// [`ChunkReader::into_buffer`]): a scan of many small files then zeroes
+    /// no memory and takes no page faults per file.
+    pub fn with_buffer(rdr: R, capacity: usize, mut buf: Vec<u8>) -> Self {
         let capacity = capacity.max(2 * OVERLAP);
+        buf.truncate(capacity);
+        if buf.len() < capacity.min(INITIAL) {
+            buf.resize(capacity.min(INITIAL), 0);
+        }
         ChunkReader {
             rdr,
-            buf: vec![0; capacity.min(INITIAL)],
+            buf,
             end: 0,
             consumed: 0,
             eof: false,
@@ -71,6 +82,11 @@ impl<R: Read> ChunkReader<R> {
         }
         self.buf.resize((self.buf.len() * 2).min(self.capacity), 0);
         true
+    }
+
+    /// The buffer, for a later reader.
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.buf
     }
 
     /// Total bytes read from the input so far.
@@ -249,6 +265,28 @@ mod tests {
         }
         assert!(largest > cap - 16, "largest region {largest} of {cap}");
         assert_eq!(r.bytes_read(), lines.len() as u64);
+    }
+
+    /// A reused buffer keeps its memory but never its old size past the new
+    /// capacity, and old bytes in it never show.
+    #[test]
+    fn reused_buffer_obeys_the_new_capacity() {
+        let big = vec![b'z'; 4 * INITIAL];
+        let cap = 2 * OVERLAP;
+        let mut data = vec![b'x'; 3 * cap];
+        data.extend_from_slice(b"\nend\n");
+        let mut r = ChunkReader::with_buffer(&data[..], cap, big);
+        let mut seen = Vec::new();
+        while let Some(region) = r.next_region().unwrap() {
+            let b = match region {
+                Region::Lines(b) | Region::Partial(b) => b,
+            };
+            assert!(b.len() <= cap);
+            assert!(!b.contains(&b'z'));
+            seen.push(b.len());
+        }
+        assert!(seen.len() > 3, "{seen:?}");
+        assert_eq!(r.into_buffer().len(), cap);
     }
 
     #[test]

@@ -322,13 +322,13 @@ impl Scanner {
 
     /// Scans an input to its end.
     pub fn scan_reader<R: Read>(&self, rdr: R, opts: &ScanOptions) -> std::io::Result<ScanResult> {
-        self.scan_chunks(ChunkReader::new(rdr, opts.capacity), opts)
+        self.scan_chunks(&mut ChunkReader::new(rdr, opts.capacity), opts)
     }
 
     /// Scans what is left in a chunk reader (which may have been peeked at).
     pub fn scan_chunks<R: Read>(
         &self,
-        mut reader: ChunkReader<R>,
+        reader: &mut ChunkReader<R>,
         opts: &ScanOptions,
     ) -> std::io::Result<ScanResult> {
         if opts.pipeline {
@@ -355,7 +355,7 @@ impl Scanner {
     /// Memory stays bounded: at most four buffers exist at a time.
     fn scan_pipelined<R: Read>(
         &self,
-        mut reader: ChunkReader<R>,
+        reader: &mut ChunkReader<R>,
         opts: &ScanOptions,
     ) -> std::io::Result<ScanResult> {
         enum Batch {
