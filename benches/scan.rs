@@ -76,6 +76,16 @@ fn main() {
             black_box(scanner.scan_reader(black_box(&data[..]), &opts).unwrap());
         });
         report(name, data.len(), d);
+        if name.starts_with("clean") {
+            // The same input on two threads (reader and prefilter, then lines).
+            let piped = ScanOptions { pipeline: true, ..ScanOptions::default() };
+            let r2 = scanner.scan_reader(&data[..], &piped).unwrap();
+            assert_eq!(r2.fingerprint(), r.fingerprint(), "pipelined scan differs");
+            let d = best_of(5, || {
+                black_box(scanner.scan_reader(black_box(&data[..]), &piped).unwrap());
+            });
+            report("clean log, 64 MiB, pipelined", data.len(), d);
+        }
     }
 
     let small = generate(8 << 10, true, 50);

@@ -205,6 +205,60 @@ error during connect: Get \"https://docker:2376/v1.24/info\": dial tcp: lookup d
     }
 }
 
+/// A service log joins a lone job log whatever their order, and stays on its
+/// own beside two job logs (JSON Lines, which reports each input).
+#[test]
+fn jsonl_pairs_a_service_log_only_with_a_lone_job_log() {
+    let d = dir("stream_pairing");
+    let job = write(
+        &d,
+        "job.log",
+        b"\x1b[0KRunning with gitlab-runner 17.3.1 (66269445)\x1b[0;m\n\
+\x1b[0KStarting service docker:24.0.5-dind...\x1b[0;m\n\
+error during connect: Get \"https://docker:2376/v1.24/info\": dial tcp: lookup docker on 10.0.0.2:53: no such host\n",
+    );
+    let job2 = write(&d, "job2.log", TLS_LOG);
+    let svc = write(
+        &d,
+        "dind.log",
+        b"2023-08-01T16:04:10.664620455Z mount: permission denied (are you root?)\n\
+2023-08-01T16:04:10.664692175Z Could not mount /sys/kernel/security.\n",
+    );
+    let files = |args: &[&std::path::Path]| -> Vec<String> {
+        let mut a = vec!["--format", "jsonl"];
+        a.extend(args.iter().map(|p| p.to_str().unwrap()));
+        let r = run(&a, None);
+        let mut out: Vec<String> = Vec::new();
+        for line in r.stdout.lines() {
+            let v: Value = serde_json::from_str(line).unwrap();
+            let data = &v["data"];
+            match v["type"].as_str().unwrap() {
+                "begin" => {
+                    let path = data["path"].as_str().unwrap();
+                    out.push(format!("{}:", path.rsplit('/').next().unwrap()));
+                }
+                "finding" => {
+                    let last = out.last_mut().unwrap();
+                    last.push_str(data["id"].as_str().unwrap());
+                    last.push(',');
+                }
+                _ => {}
+            }
+        }
+        out
+    };
+    let paired = files(&[&svc, &job]);
+    assert_eq!(paired.len(), 1, "{paired:?}");
+    // With the service log the cause is known; without, it stays among candidates.
+    assert!(paired[0].starts_with("job.log:dind-not-privileged,"), "{paired:?}");
+    assert!(!paired[0].contains("dind-iptables"), "{paired:?}");
+    let apart = files(&[&job, &svc, &job2]);
+    assert_eq!(apart.len(), 3, "{apart:?}");
+    assert!(apart[0].starts_with("job.log:") && apart[1].starts_with("dind.log:"), "{apart:?}");
+    assert!(apart[2].starts_with("job2.log:"), "{apart:?}");
+    assert!(apart[0].contains("dind-iptables,"), "{apart:?}");
+}
+
 #[test]
 fn a_closed_pipe_ends_quietly() {
     let d = dir("broken_pipe");
