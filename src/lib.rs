@@ -154,12 +154,29 @@ impl Analyzer {
             result.merge_service_log(s);
             service_logs.push(name);
         }
-        let findings = classify::classify(self.signatures(), &result);
+        self.classified(path, &result, service_logs)
+    }
+
+    /// [`Analyzer::report`] of a result that stays with the caller: without
+    /// service logs nothing is merged, so nothing is copied but the context.
+    pub fn report_of(
+        &self,
+        path: &str,
+        result: &ScanResult,
+        service: &[(String, ScanResult)],
+    ) -> FileReport {
+        if service.is_empty() {
+            return self.classified(path, result, Vec::new());
+        }
+        self.report(path, result.clone(), service.to_vec())
+    }
+
+    fn classified(&self, path: &str, result: &ScanResult, service_logs: Vec<String>) -> FileReport {
         FileReport {
             path: path.to_string(),
             service_logs,
-            findings,
-            context: result.context,
+            findings: classify::classify(self.signatures(), result),
+            context: result.context.clone(),
             lines: result.lines,
             bytes: result.bytes,
             error: None,

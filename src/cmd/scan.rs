@@ -53,7 +53,7 @@ impl Source {
             let report = result
                 .as_ref()
                 .ok()
-                .map(|(r, _)| analyzer.report(name, r.clone(), explicit_service.to_vec()));
+                .map(|(r, _)| analyzer.report_of(name, r, explicit_service));
             out.push(Scanned { name: name.to_string(), result, report });
         };
         let res = match self {
