@@ -23,6 +23,9 @@ struct Scanned {
     /// thread: classification then runs in parallel too. Only a lone job log
     /// that sniffed service logs join is classified again at the end.
     report: Option<FileReport>,
+    /// That report as JSON Lines, also made on the scanning thread when the
+    /// output is JSON Lines: writing them is then the only serial work left.
+    jsonl: Option<Vec<u8>>,
 }
 
 /// An input named on the command line or found by the walk.
@@ -46,6 +49,7 @@ impl Source {
         analyzer: &Analyzer,
         limits: &archive::Limits,
         explicit_service: &[(String, ScanResult)],
+        jsonl: bool,
     ) -> Vec<Scanned> {
         let mut out = Vec::new();
         let mut each = |name: &str, rdr: &mut dyn io::Read| {
@@ -54,7 +58,13 @@ impl Source {
                 .as_ref()
                 .ok()
                 .map(|(r, _)| analyzer.report_of(name, r, explicit_service));
-            out.push(Scanned { name: name.to_string(), result, report });
+            let jsonl = report.as_ref().filter(|_| jsonl).map(|r| {
+                let mut buf = Vec::new();
+                // Writing to memory cannot fail.
+                JsonLines::file(&mut buf, r).expect("in-memory write");
+                buf
+            });
+            out.push(Scanned { name: name.to_string(), result, report, jsonl });
         };
         let res = match self {
             Source::Stdin => {
@@ -63,7 +73,12 @@ impl Source {
             Source::Path(p) => archive::for_each_stream(p, limits, &mut each),
         };
         if let Err(e) = res {
-            out.push(Scanned { name: self.name(), result: Err(e.to_string()), report: None });
+            out.push(Scanned {
+                name: self.name(),
+                result: Err(e.to_string()),
+                report: None,
+                jsonl: None,
+            });
         }
         out
     }
@@ -137,6 +152,10 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
         }
     }
 
+    // Reports change after scanning only with `--ci-config` (and for a job
+    // log that sniffed service logs join, handled below).
+    let early_jsonl =
+        matches!(args.format, Format::Jsonl) && !args.summary && args.reports.ci_config.is_none();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build()?;
     let progress =
         progress::Progress::start(inputs.len(), inputs.len() > 1 && io::stderr().is_terminal());
@@ -144,7 +163,7 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
         inputs
             .par_iter()
             .map(|input| {
-                let members = input.scan(&analyzer, &limits, &explicit_service);
+                let members = input.scan(&analyzer, &limits, &explicit_service, early_jsonl);
                 progress.tick();
                 members
             })
@@ -169,21 +188,28 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
     }
 
     let mut reports = Vec::with_capacity(pending.len());
+    // Each report's JSON Lines when made early and still its report.
+    let mut early = Vec::with_capacity(pending.len());
     for s in pending {
         match s.result {
             Ok((r, false)) if !sniffed_service.is_empty() => {
                 let mut service = explicit_service.clone();
                 service.extend(sniffed_service.iter().cloned());
                 reports.push(analyzer.report(&s.name, r, service));
+                early.push(None);
             }
-            Ok((r, _)) => reports.push(match s.report {
-                Some(report) => report,
-                None => analyzer.report(&s.name, r, explicit_service.clone()),
-            }),
+            Ok((r, _)) => {
+                reports.push(match s.report {
+                    Some(report) => report,
+                    None => analyzer.report(&s.name, r, explicit_service.clone()),
+                });
+                early.push(s.jsonl);
+            }
             Err(e) => {
                 errored = true;
                 eprintln!("dindlog: {e}");
                 reports.push(FileReport::failed(s.name, e));
+                early.push(None);
             }
         }
     }
@@ -212,8 +238,11 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
         }
         Format::Json => report::print_json(&mut out, &reports, &summary)?,
         Format::Jsonl => {
-            for r in &reports {
-                JsonLines::file(&mut out, r)?;
+            for (r, early) in reports.iter().zip(&early) {
+                match early {
+                    Some(bytes) => out.write_all(bytes)?,
+                    None => JsonLines::file(&mut out, r)?,
+                }
             }
             JsonLines::summary(&mut out, &summary)?;
         }
