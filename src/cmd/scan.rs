@@ -1,6 +1,7 @@
 //! `dindlog scan`: reads the inputs in parallel, classifies them, prints them in the chosen format and writes the report files.
 
 use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use rayon::prelude::*;
 
@@ -18,13 +19,21 @@ use crate::progress;
 /// One input (a file, or one member of an archive) after scanning.
 struct Scanned {
     name: String,
-    result: std::result::Result<(ScanResult, bool), String>,
-    /// Its report with the explicit service logs only, made on the scanning
-    /// thread: classification then runs in parallel too. Only a lone job log
+    result: std::result::Result<Done, String>,
+}
+
+/// An input read to its end, and classified on the thread that read it.
+struct Done {
+    /// A bare service log (sniffed), not a job log.
+    is_service: bool,
+    /// The scan, kept only while it may still be paired: a service log's,
+    /// and a job log's while it is the only one (see [`Shared`]).
+    scan: Option<ScanResult>,
+    /// The report with the explicit service logs only. Only a lone job log
     /// that sniffed service logs join is classified again at the end.
-    report: Option<FileReport>,
-    /// That report as JSON Lines, also made on the scanning thread when the
-    /// output is JSON Lines: writing them is then the only serial work left.
+    report: FileReport,
+    /// That report as JSON Lines, when the output is JSON Lines: writing
+    /// them out in order is then the only serial work left.
     jsonl: Option<Vec<u8>>,
 }
 
@@ -43,28 +52,33 @@ impl Source {
     }
 
     /// Scans every stream in this input: the file itself, or each member of
-    /// an archive, decompressed on the fly within `limits`.
-    fn scan(
-        &self,
-        analyzer: &Analyzer,
-        limits: &archive::Limits,
-        explicit_service: &[(String, ScanResult)],
-        jsonl: bool,
-    ) -> Vec<Scanned> {
+    /// an archive, decompressed on the fly within the limits.
+    fn scan(&self, shared: &Shared<'_>) -> Vec<Scanned> {
+        let Shared { analyzer, limits, explicit_service, jsonl, .. } = *shared;
         let mut out = Vec::new();
         let mut each = |name: &str, rdr: &mut dyn io::Read| {
             let result = analyzer.scan(name, rdr, false, true).map_err(|e| e.to_string());
-            let report = result
-                .as_ref()
-                .ok()
-                .map(|(r, _)| analyzer.report_of(name, r, explicit_service));
-            let jsonl = report.as_ref().filter(|_| jsonl).map(|r| {
-                let mut buf = Vec::new();
-                // Writing to memory cannot fail.
-                JsonLines::file(&mut buf, r).expect("in-memory write");
-                buf
+            let result = result.map(|(r, is_service)| {
+                let report = analyzer.report_of(name, &r, explicit_service);
+                let jsonl = jsonl.then(|| {
+                    let mut buf = Vec::new();
+                    // Writing to memory cannot fail.
+                    JsonLines::file(&mut buf, &report).map_or_else(
+                        |_| Vec::new(),
+                        |()| {
+                            // Held until the end: without the doubling's slack.
+                            buf.shrink_to_fit();
+                            buf
+                        },
+                    )
+                });
+                // A service log may be paired with a job log; a job log only
+                // while it is the only one.
+                let seen = if is_service { 0 } else { shared.job_logs.fetch_add(1, Relaxed) + 1 };
+                let scan = (seen <= 1).then_some(r);
+                Done { is_service, scan, report, jsonl }
             });
-            out.push(Scanned { name: name.to_string(), result, report, jsonl });
+            out.push(Scanned { name: name.to_string(), result });
         };
         let res = match self {
             Source::Stdin => {
@@ -73,15 +87,23 @@ impl Source {
             Source::Path(p) => archive::for_each_stream(p, limits, &mut each),
         };
         if let Err(e) = res {
-            out.push(Scanned {
-                name: self.name(),
-                result: Err(e.to_string()),
-                report: None,
-                jsonl: None,
-            });
+            out.push(Scanned { name: self.name(), result: Err(e.to_string()) });
         }
         out
     }
+}
+
+/// What every scanning thread needs.
+struct Shared<'a> {
+    analyzer: &'a Analyzer,
+    limits: &'a archive::Limits,
+    explicit_service: &'a [(String, ScanResult)],
+    /// Make each report's JSON Lines on the scanning thread.
+    jsonl: bool,
+    /// Job logs scanned so far. A bare service log joins a job log only when
+    /// there is exactly one; once a second is seen, job logs' scans are not
+    /// kept past their reports (20,000 of them grew the heap by megabytes).
+    job_logs: AtomicUsize,
 }
 
 /// Turns the command-line paths into inputs: `-` is standard input,
@@ -156,6 +178,13 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
     // log that sniffed service logs join, handled below).
     let early_jsonl =
         matches!(args.format, Format::Jsonl) && !args.summary && args.reports.ci_config.is_none();
+    let shared = Shared {
+        analyzer: &analyzer,
+        limits: &limits,
+        explicit_service: &explicit_service,
+        jsonl: early_jsonl,
+        job_logs: AtomicUsize::new(0),
+    };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build()?;
     let progress =
         progress::Progress::start(inputs.len(), inputs.len() > 1 && io::stderr().is_terminal());
@@ -163,7 +192,7 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
         inputs
             .par_iter()
             .map(|input| {
-                let members = input.scan(&analyzer, &limits, &explicit_service, early_jsonl);
+                let members = input.scan(&shared);
                 progress.tick();
                 members
             })
@@ -176,13 +205,15 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
 
     // A bare service log given beside exactly one job log belongs to it
     // (`dindlog job.log dind.log`); otherwise each is reported on its own.
-    let job_logs = scanned.iter().filter(|s| matches!(s.result, Ok((_, false)))).count();
+    let job_logs = scanned.iter().filter(|s| matches!(&s.result, Ok(d) if !d.is_service)).count();
     let pair = job_logs == 1;
     let mut sniffed_service = Vec::new();
     let mut pending: Vec<Scanned> = Vec::new();
     for s in scanned {
         match s.result {
-            Ok((r, true)) if pair => sniffed_service.push((s.name, r)),
+            Ok(Done { is_service: true, scan: Some(r), .. }) if pair => {
+                sniffed_service.push((s.name, r))
+            }
             _ => pending.push(s),
         }
     }
@@ -192,18 +223,15 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
     let mut early = Vec::with_capacity(pending.len());
     for s in pending {
         match s.result {
-            Ok((r, false)) if !sniffed_service.is_empty() => {
+            Ok(Done { is_service: false, scan: Some(r), .. }) if !sniffed_service.is_empty() => {
                 let mut service = explicit_service.clone();
                 service.extend(sniffed_service.iter().cloned());
                 reports.push(analyzer.report(&s.name, r, service));
                 early.push(None);
             }
-            Ok((r, _)) => {
-                reports.push(match s.report {
-                    Some(report) => report,
-                    None => analyzer.report(&s.name, r, explicit_service.clone()),
-                });
-                early.push(s.jsonl);
+            Ok(done) => {
+                reports.push(done.report);
+                early.push(done.jsonl);
             }
             Err(e) => {
                 errored = true;
