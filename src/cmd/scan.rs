@@ -59,7 +59,7 @@ impl Source {
         let mut each = |name: &str, rdr: &mut dyn io::Read| {
             let result = analyzer.scan(name, rdr, false, true).map_err(|e| e.to_string());
             let result = result.map(|(r, is_service)| {
-                let report = analyzer.report_of(name, &r, explicit_service);
+                let mut report = analyzer.report_of(name, &r, explicit_service);
                 let jsonl = jsonl.then(|| {
                     let mut buf = Vec::new();
                     // Writing to memory cannot fail.
@@ -76,6 +76,9 @@ impl Source {
                 // while it is the only one.
                 let seen = if is_service { 0 } else { shared.job_logs.fetch_add(1, Relaxed) + 1 };
                 let scan = (seen <= 1).then_some(r);
+                if shared.lighten {
+                    report.lighten();
+                }
                 Done { is_service, scan, report, jsonl }
             });
             out.push(Scanned { name: name.to_string(), result });
@@ -100,6 +103,9 @@ struct Shared<'a> {
     explicit_service: &'a [(String, ScanResult)],
     /// Make each report's JSON Lines on the scanning thread.
     jsonl: bool,
+    /// Those JSON Lines are the only output of the reports' texts (no report
+    /// files): keep only what the summary and exit status need.
+    lighten: bool,
     /// Job logs scanned so far. A bare service log joins a job log only when
     /// there is exactly one; once a second is seen, job logs' scans are not
     /// kept past their reports (20,000 of them grew the heap by megabytes).
@@ -183,6 +189,7 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
         limits: &limits,
         explicit_service: &explicit_service,
         jsonl: early_jsonl,
+        lighten: early_jsonl && !writes_report_files(&args.reports),
         job_logs: AtomicUsize::new(0),
     };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build()?;
@@ -317,6 +324,14 @@ pub(crate) fn print_section(
     };
     report::gitlab_section(w, &header, &String::from_utf8_lossy(&body), unix_now())?;
     Ok(())
+}
+
+/// Whether any of the `--junit`, `--codequality`, `--annotations`, `--dotenv` files is asked for.
+fn writes_report_files(args: &ReportArgs) -> bool {
+    args.junit.is_some()
+        || args.codequality.is_some()
+        || args.annotations.is_some()
+        || args.dotenv.is_some()
 }
 
 /// Writes the `--junit`, `--codequality`, `--annotations` and `--dotenv` files.

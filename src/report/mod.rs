@@ -67,6 +67,24 @@ impl FileReport {
     pub fn reaches(&self, level: Severity) -> bool {
         self.findings.iter().any(|f| f.severity >= level)
     }
+
+    /// Drops what only printing needs (evidence, titles, texts, links) and
+    /// keeps what [`Summary::add`] and [`FileReport::reaches`] read: for a
+    /// bulk scan whose report is already written, 20,000 of which would
+    /// otherwise be held to the end.
+    pub fn lighten(&mut self) {
+        for f in &mut self.findings {
+            f.evidence = Vec::new();
+            f.title = String::new();
+            f.summary = String::new();
+            f.fix = String::new();
+            f.question = None;
+            f.docs = Vec::new();
+            f.explains = Vec::new();
+            f.explained_by = None;
+        }
+        self.service_logs = Vec::new();
+    }
 }
 
 /// Counts over every input of a run.
@@ -168,5 +186,39 @@ impl Summary {
                 Role::Advice => c.advice += 1,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Analyzer, SignatureSet};
+
+    /// A lightened report still counts the same in the summary and reaches
+    /// the same severities, on every corpus log.
+    #[test]
+    fn lightened_reports_summarise_the_same() {
+        let a = Analyzer::new(SignatureSet::builtin().unwrap());
+        let (mut full, mut light) = (Summary::default(), Summary::default());
+        let mut findings = 0;
+        for entry in std::fs::read_dir("corpus").unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "log") {
+                continue;
+            }
+            let data = std::fs::read(&path).unwrap();
+            let r = a.analyze_bytes(&path.display().to_string(), &data);
+            let mut l = r.clone();
+            l.lighten();
+            for level in [Severity::Info, Severity::Warning, Severity::Error] {
+                assert_eq!(l.reaches(level), r.reaches(level), "{}", path.display());
+            }
+            findings += r.findings.len();
+            full.add(&r);
+            light.add(&l);
+        }
+        assert!(findings > 50, "the corpus has findings: {findings}");
+        let json = |s: &Summary| serde_json::to_string(s).unwrap();
+        assert_eq!(json(&light), json(&full));
     }
 }
