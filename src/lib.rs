@@ -29,6 +29,7 @@ pub mod context;
 pub mod decode;
 pub mod doctor;
 pub mod error;
+mod hits;
 pub mod input;
 pub mod lint;
 pub mod merge;

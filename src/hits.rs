@@ -1,0 +1,316 @@
+//! Where the next line worth visiting is: the literal prefilter (Teddy groups) and the lazy cursors and hit lists the scanner jumps by.
+
+use aho_corasick::AhoCorasick;
+
+use crate::decode::{self, Header, HEADER_LEN};
+
+/// Literals per Teddy searcher, at most. Teddy takes up to 64, but its 16
+/// buckets fill and its false positives climb steeply past about 40: on the
+/// benchmark log, 118 literals searched as two Teddys of 59 took 66 ms, as
+/// three of 40 took 50 ms, as four of 30 took 56 ms.
+const TEDDY_MAX: usize = 40;
+
+/// Finds the next literal in a region.
+///
+/// Teddy (aho-corasick's packed SIMD searcher) takes at most 64 literals, and
+/// the knowledge base has about twice that. Rather than fall back to a full
+/// DFA for all of them, the literals are split into balanced groups of at most
+/// [`TEDDY_MAX`], each searched by its own Teddy: on the benchmark log three
+/// Teddy passes take about a third of the time of one DFA pass (see
+/// docs/PERFORMANCE.md), and they build in microseconds where the DFA takes
+/// milliseconds. Where Teddy is
+/// unavailable (no SSSE3/NEON), a DFA of the same literals does the search.
+#[derive(Debug)]
+pub(crate) enum Prefilter {
+    Teddy(Vec<aho_corasick::packed::Searcher>),
+    Automaton(AhoCorasick),
+}
+
+impl Prefilter {
+    pub(crate) fn new(literals: &[String]) -> Prefilter {
+        let groups = literals.len().div_ceil(TEDDY_MAX).max(1);
+        let size = literals.len().div_ceil(groups).max(1);
+        let mut searchers = Vec::with_capacity(groups);
+        for chunk in literals.chunks(size) {
+            let built = aho_corasick::packed::Config::new()
+                .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+                .builder()
+                .extend(chunk)
+                .build();
+            match built {
+                Some(s) => searchers.push(s),
+                None => return Prefilter::automaton(literals),
+            }
+        }
+        Prefilter::Teddy(searchers)
+    }
+
+    /// The search without SIMD.
+    pub(crate) fn automaton(literals: &[String]) -> Prefilter {
+        let dfa = aho_corasick::AhoCorasickBuilder::new()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(literals)
+            // Literals the scanner's own automaton was built from.
+            .expect("literal automaton");
+        Prefilter::Automaton(dfa)
+    }
+
+    /// How many cursors a region scan keeps for literals.
+    fn cursors(&self) -> usize {
+        match self {
+            Prefilter::Teddy(v) => v.len(),
+            Prefilter::Automaton(_) => 1,
+        }
+    }
+}
+
+/// A cursor that has found nothing more in its region.
+pub(crate) const NONE: usize = usize::MAX;
+
+/// The next hit of one search at or after the last position asked about.
+/// Asked again from a later position, it searches again only once the
+/// position has passed its hit: the bytes in between were already searched.
+#[derive(Debug, Clone, Copy)]
+struct Cursor {
+    searched: bool,
+    at: usize,
+}
+
+impl Default for Cursor {
+    fn default() -> Self {
+        Cursor::FRESH
+    }
+}
+
+impl Cursor {
+    const FRESH: Cursor = Cursor { searched: false, at: NONE };
+
+    fn next(&mut self, bytes: &[u8], from: usize, find: fn(&[u8], usize) -> usize) -> usize {
+        if !self.searched || self.at < from {
+            self.searched = true;
+            self.at = find(bytes, from);
+        }
+        self.at
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Cursors {
+    /// One per prefilter searcher.
+    literals: Vec<Cursor>,
+    dirty: Cursor,
+    continuation: Cursor,
+    prompt: Cursor,
+}
+
+impl Cursors {
+    pub(crate) fn new(prefilter: &Prefilter) -> Cursors {
+        Cursors {
+            literals: vec![Cursor::FRESH; prefilter.cursors()],
+            dirty: Cursor::FRESH,
+            continuation: Cursor::FRESH,
+            prompt: Cursor::FRESH,
+        }
+    }
+
+    pub(crate) fn reset(&mut self) {
+        self.literals.fill(Cursor::FRESH);
+        self.dirty = Cursor::FRESH;
+        self.continuation = Cursor::FRESH;
+        self.prompt = Cursor::FRESH;
+    }
+
+    /// Start of the next literal at or after `from`.
+    fn literal(&mut self, prefilter: &Prefilter, bytes: &[u8], from: usize) -> usize {
+        let mut best = NONE;
+        match prefilter {
+            Prefilter::Teddy(searchers) => {
+                for (c, s) in self.literals.iter_mut().zip(searchers) {
+                    if !c.searched || c.at < from {
+                        c.searched = true;
+                        let span = aho_corasick::Span::from(from..bytes.len());
+                        c.at = s.find_in(bytes, span).map_or(NONE, |m| m.start());
+                    }
+                    best = best.min(c.at);
+                }
+            }
+            Prefilter::Automaton(dfa) => {
+                let c = &mut self.literals[0];
+                if !c.searched || c.at < from {
+                    c.searched = true;
+                    c.at = dfa.find(&bytes[from..]).map_or(NONE, |m| from + m.start());
+                }
+                best = c.at;
+            }
+        }
+        best
+    }
+}
+
+/// Where the next hit of each kind is, at or after a line start `from`.
+pub(crate) trait HitSource {
+    fn literal(&mut self, prefilter: &Prefilter, bytes: &[u8], from: usize) -> usize;
+    fn dirty(&mut self, bytes: &[u8], from: usize) -> usize;
+    fn continuation(&mut self, bytes: &[u8], from: usize) -> usize;
+    fn prompt(&mut self, bytes: &[u8], from: usize) -> usize;
+}
+
+impl HitSource for Cursors {
+    fn literal(&mut self, prefilter: &Prefilter, bytes: &[u8], from: usize) -> usize {
+        Cursors::literal(self, prefilter, bytes, from)
+    }
+    fn dirty(&mut self, bytes: &[u8], from: usize) -> usize {
+        self.dirty.next(bytes, from, find_dirty)
+    }
+    fn continuation(&mut self, bytes: &[u8], from: usize) -> usize {
+        self.continuation.next(bytes, from, find_continuation)
+    }
+    fn prompt(&mut self, bytes: &[u8], from: usize) -> usize {
+        self.prompt.next(bytes, from, find_prompt)
+    }
+}
+
+/// Every line of a region with a hit, by kind: the first hit of each such
+/// line, in order. Found ahead of time by the reading thread of a pipelined
+/// scan; read like the lazy cursors, since a scan only asks from line starts.
+#[derive(Debug, Default)]
+pub(crate) struct Hits {
+    kinds: [Vec<usize>; 4],
+    /// How far each list has been consumed.
+    next: [usize; 4],
+}
+
+const LITERAL: usize = 0;
+const DIRTY: usize = 1;
+const CONTINUATION: usize = 2;
+const PROMPT: usize = 3;
+
+impl Hits {
+    pub(crate) fn find_all(&mut self, prefilter: &Prefilter, bytes: &[u8], cursors: &mut Cursors) {
+        cursors.reset();
+        for (kind, list) in self.kinds.iter_mut().enumerate() {
+            list.clear();
+            let mut from = 0;
+            while from < bytes.len() {
+                let hit = match kind {
+                    LITERAL => cursors.literal(prefilter, bytes, from),
+                    DIRTY => find_dirty(bytes, from),
+                    CONTINUATION => find_continuation(bytes, from),
+                    _ => find_prompt(bytes, from),
+                };
+                if hit == NONE {
+                    break;
+                }
+                list.push(hit);
+                from = line_end(bytes, hit) + 1;
+            }
+        }
+        self.next = [0; 4];
+    }
+
+    fn at(&mut self, kind: usize, from: usize) -> usize {
+        let list = &self.kinds[kind];
+        let i = &mut self.next[kind];
+        while *i < list.len() && list[*i] < from {
+            *i += 1;
+        }
+        list.get(*i).copied().unwrap_or(NONE)
+    }
+}
+
+impl HitSource for Hits {
+    fn literal(&mut self, _: &Prefilter, _: &[u8], from: usize) -> usize {
+        self.at(LITERAL, from)
+    }
+    fn dirty(&mut self, _: &[u8], from: usize) -> usize {
+        self.at(DIRTY, from)
+    }
+    fn continuation(&mut self, _: &[u8], from: usize) -> usize {
+        self.at(CONTINUATION, from)
+    }
+    fn prompt(&mut self, _: &[u8], from: usize) -> usize {
+        self.at(PROMPT, from)
+    }
+}
+
+/// The end of the line starting at `pos` (its `\n`, or the end of `bytes`).
+pub(crate) fn line_end(bytes: &[u8], pos: usize) -> usize {
+    memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i)
+}
+
+/// The start of the line holding byte `at`, given that a line starts at `floor <= at`.
+pub(crate) fn line_start(bytes: &[u8], floor: usize, at: usize) -> usize {
+    memchr::memrchr(b'\n', &bytes[floor..at]).map_or(floor, |i| floor + i + 1)
+}
+
+/// The next ESC, or `\r` that rewrites a line rather than ending it.
+fn find_dirty(bytes: &[u8], from: usize) -> usize {
+    let mut at = from;
+    while let Some(i) = memchr::memchr2(0x1b, b'\r', &bytes[at..]) {
+        let p = at + i;
+        if bytes[p] == 0x1b {
+            return p;
+        }
+        // `\r*\n` is a line end (CRLF logs), and `trim_line_end` drops it.
+        let crs = bytes[p..].iter().take_while(|&&b| b == b'\r').count();
+        match bytes.get(p + crs) {
+            None | Some(b'\n') => at = p + crs,
+            Some(_) => return p,
+        }
+    }
+    NONE
+}
+
+/// The `+` of the next line whose timestamp header marks a continuation.
+fn find_continuation(bytes: &[u8], from: usize) -> usize {
+    let mut at = from;
+    while let Some(i) = memchr::memchr(b'+', &bytes[at..]) {
+        let p = at + i;
+        if let Some(start) = p.checked_sub(HEADER_LEN - 1) {
+            if (start == 0 || bytes[start - 1] == b'\n') && is_continuation(&bytes[start..]) {
+                return p;
+            }
+        }
+        at = p + 1;
+    }
+    NONE
+}
+
+/// The next `$ ` (a job script prompt ends an image build's step output).
+pub(crate) fn find_prompt(bytes: &[u8], from: usize) -> usize {
+    // `$` is rare in build output: memchr and a look at the next byte beat
+    // building a two-byte memmem searcher per call.
+    let mut at = from;
+    while let Some(i) = memchr::memchr(b'$', &bytes[at..]) {
+        let p = at + i;
+        if bytes.get(p + 1) == Some(&b' ') {
+            return p;
+        }
+        at = p + 1;
+    }
+    NONE
+}
+
+/// Whether the line at the start of `rest` is a `+` continuation. A header
+/// never holds a `\n`, so `rest` may run past the line.
+pub(crate) fn is_continuation(rest: &[u8]) -> bool {
+    quick_header(rest).is_some_and(|h| h.continuation)
+}
+
+/// Whether any line of `span` (which starts at a line start) has a timestamp header.
+pub(crate) fn has_stamped_line(span: &[u8]) -> bool {
+    memchr::memchr_iter(b'Z', span).any(|z| {
+        z.checked_sub(26).is_some_and(|start| {
+            (start == 0 || span[start - 1] == b'\n') && quick_header(&span[start..]).is_some()
+        })
+    })
+}
+
+/// Cheap rejection before the full header check: most lines are not stamped.
+pub(crate) fn quick_header(line: &[u8]) -> Option<Header> {
+    if line.len() >= HEADER_LEN && line[26] == b'Z' && line[10] == b'T' {
+        decode::parse_header(line)
+    } else {
+        None
+    }
+}
