@@ -85,10 +85,10 @@ impl Default for Cursor {
 impl Cursor {
     const FRESH: Cursor = Cursor { searched: false, at: NONE };
 
-    fn next(&mut self, bytes: &[u8], from: usize, find: fn(&[u8], usize) -> usize) -> usize {
+    fn next(&mut self, from: usize, find: impl FnOnce(usize) -> usize) -> usize {
         if !self.searched || self.at < from {
             self.searched = true;
-            self.at = find(bytes, from);
+            self.at = find(from);
         }
         self.at
     }
@@ -122,28 +122,21 @@ impl Cursors {
 
     /// Start of the next literal at or after `from`.
     fn literal(&mut self, prefilter: &Prefilter, bytes: &[u8], from: usize) -> usize {
-        let mut best = NONE;
         match prefilter {
             Prefilter::Teddy(searchers) => {
+                let mut best = NONE;
                 for (c, s) in self.literals.iter_mut().zip(searchers) {
-                    if !c.searched || c.at < from {
-                        c.searched = true;
-                        let span = aho_corasick::Span::from(from..bytes.len());
-                        c.at = s.find_in(bytes, span).map_or(NONE, |m| m.start());
-                    }
-                    best = best.min(c.at);
+                    let span = |from| aho_corasick::Span::from(from..bytes.len());
+                    let at = c.next(from, |from| {
+                        s.find_in(bytes, span(from)).map_or(NONE, |m| m.start())
+                    });
+                    best = best.min(at);
                 }
+                best
             }
-            Prefilter::Automaton(dfa) => {
-                let c = &mut self.literals[0];
-                if !c.searched || c.at < from {
-                    c.searched = true;
-                    c.at = dfa.find(&bytes[from..]).map_or(NONE, |m| from + m.start());
-                }
-                best = c.at;
-            }
+            Prefilter::Automaton(dfa) => self.literals[0]
+                .next(from, |from| dfa.find(&bytes[from..]).map_or(NONE, |m| from + m.start())),
         }
-        best
     }
 }
 
@@ -160,13 +153,13 @@ impl HitSource for Cursors {
         Cursors::literal(self, prefilter, bytes, from)
     }
     fn dirty(&mut self, bytes: &[u8], from: usize) -> usize {
-        self.dirty.next(bytes, from, find_dirty)
+        self.dirty.next(from, |from| find_dirty(bytes, from))
     }
     fn continuation(&mut self, bytes: &[u8], from: usize) -> usize {
-        self.continuation.next(bytes, from, find_continuation)
+        self.continuation.next(from, |from| find_continuation(bytes, from))
     }
     fn prompt(&mut self, bytes: &[u8], from: usize) -> usize {
-        self.prompt.next(bytes, from, find_prompt)
+        self.prompt.next(from, |from| find_prompt(bytes, from))
     }
 }
 

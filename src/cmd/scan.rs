@@ -60,18 +60,18 @@ impl Source {
             let result = analyzer.scan(name, rdr, false, true).map_err(|e| e.to_string());
             let result = result.map(|(r, is_service)| {
                 let mut report = analyzer.report_of(name, &r, explicit_service);
-                let jsonl = jsonl.then(|| {
-                    let mut buf = Vec::new();
-                    // Writing to memory cannot fail.
-                    JsonLines::file(&mut buf, &report).map_or_else(
-                        |_| Vec::new(),
-                        |()| {
+                // Writing to memory does not fail; if it did, the report
+                // would simply be written at the end instead.
+                let jsonl = jsonl
+                    .then(|| {
+                        let mut buf = Vec::new();
+                        JsonLines::file(&mut buf, &report).ok().map(|()| {
                             // Held until the end: without the doubling's slack.
                             buf.shrink_to_fit();
                             buf
-                        },
-                    )
-                });
+                        })
+                    })
+                    .flatten();
                 // A service log may be paired with a job log; a job log only
                 // while it is the only one.
                 let seen = if is_service { 0 } else { shared.job_logs.fetch_add(1, Relaxed) + 1 };
@@ -151,15 +151,12 @@ fn sources(args: &ScanArgs, errored: &mut bool) -> Result<Vec<Source>> {
 pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
     let mut errored = false;
     let inputs = sources(&args, &mut errored)?;
-    let threads = args
-        .threads
-        .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build()?;
     // Files are scanned in parallel; a lone input gets the spare core instead.
     let analyzer = Analyzer::new(load_set(&args.common)?)
         .with_capacity(args.buffer_size)
         .with_redaction(!args.common.no_redact)
-        .with_pipeline(inputs.len() == 1 && threads > 1);
+        .with_pipeline(inputs.len() == 1 && pool.current_num_threads() > 1);
     let color = use_color(args.common.color);
     let limits = archive::Limits {
         max_member_bytes: args.max_member_bytes,
@@ -192,7 +189,6 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
         lighten: early_jsonl && !writes_report_files(&args.reports),
         job_logs: AtomicUsize::new(0),
     };
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build()?;
     let progress =
         progress::Progress::start(inputs.len(), inputs.len() > 1 && io::stderr().is_terminal());
     let scanned: Vec<Scanned> = pool.install(|| {
