@@ -87,19 +87,32 @@ pub fn looks_like_service_log(head: &[u8]) -> bool {
 }
 
 /// Strips Docker's `2023-08-01T16:04:10.664620455Z ` log prefix, if present.
+///
+/// Every index goes through `get`: the line is untrusted, and a malformed stamp
+/// such as `2023- x-01T00:00:000000000 hello` must come back unchanged.
 fn strip_rfc3339(line: &[u8]) -> &[u8] {
-    let ok = line.len() > 21
-        && line[4] == b'-'
-        && line[7] == b'-'
-        && line[10] == b'T'
-        && line[13] == b':'
+    let at = |i: usize| line.get(i).copied();
+    let shaped = line.len() > 21
+        && at(4) == Some(b'-')
+        && at(7) == Some(b'-')
+        && at(10) == Some(b'T')
+        && at(13) == Some(b':')
         && line[..4].iter().all(u8::is_ascii_digit);
-    if !ok {
+    if !shaped {
         return line;
     }
-    match memchr::memchr(b' ', line) {
-        Some(sp) if line[sp - 1] == b'Z' || line[sp - 6] == b'+' => &line[sp + 1..],
-        _ => line,
+    let Some(sp) = memchr::memchr(b' ', line) else { return line };
+    let stamp = &line[..sp];
+    let zoned = stamp.ends_with(b"Z")
+        || stamp
+            .len()
+            .checked_sub(6)
+            .and_then(|i| stamp.get(i))
+            .is_some_and(|&b| b == b'+' || b == b'-');
+    if zoned && stamp.len() >= 20 {
+        &line[sp + 1..]
+    } else {
+        line
     }
 }
 
@@ -122,6 +135,32 @@ time=\"x\" level=info\ntime=\"y\" level=info\n";
         assert!(!looks_like_service_log(stamped));
         assert!(!looks_like_service_log(b"npm ERR! one\nnpm ERR! two\n"));
         assert!(!looks_like_service_log(b""));
+    }
+
+    /// Regression: a space right after a stamp-shaped start (`2023- x-01T00:00:...`)
+    /// indexed before the line and panicked (issue 15).
+    #[test]
+    fn malformed_stamps_do_not_panic() {
+        let reported = b"2023- x-01T00:00:000000000 hello\n";
+        assert!(!looks_like_service_log(reported));
+        assert_eq!(
+            strip_rfc3339(b"2023- x-01T00:00:000000000 hello"),
+            b"2023- x-01T00:00:000000000 hello"
+        );
+        let good = b"2023-08-01T16:04:10.664620455Z mount: permission denied";
+        assert_eq!(strip_rfc3339(good), b"mount: permission denied");
+        let zoned = b"2023-08-01T16:04:10.664620455+02:00 hello";
+        assert_eq!(strip_rfc3339(zoned), b"hello");
+        // Every prefix, and a space at every position, of a stamped line.
+        for cut in 0..=good.len() {
+            strip_rfc3339(&good[..cut]);
+            let mut spaced = good.to_vec();
+            if cut < spaced.len() {
+                spaced[cut] = b' ';
+            }
+            strip_rfc3339(&spaced);
+            looks_like_service_log(&spaced);
+        }
     }
 }
 
