@@ -2893,6 +2893,10 @@ def check(entries):
             assert not (e["causes"] or e["candidates"] or e["symptoms"]), e["name"]
         seen.update(e["causes"] + e["candidates"] + e["advice"])
     missing = [c for c in CATALOG if c not in seen]
+    if os.environ.get("CORPUS_PARTIAL"):
+        if missing:
+            print("warning: classes without a cause/candidate/advice log: %s" % missing)
+        return
     assert not missing, "classes without a cause/candidate/advice log: %s" % missing
 
 
