@@ -65,6 +65,11 @@ pub struct JobContext {
     pub truncated: bool,
     /// `Job failed`, `Job succeeded`, or nothing.
     pub outcome: Option<Outcome>,
+    /// The executor's `Using ... executor with image` line was seen: the runner
+    /// prints every `Starting service` line right after it, so an excerpt that
+    /// starts there still shows which services ran.
+    #[serde(skip)]
+    pub executor_image_line: bool,
 }
 
 /// How the job ended, per the runner's last line.
@@ -149,6 +154,7 @@ impl JobContext {
                     let exec = lossy(&c[1]).to_ascii_lowercase();
                     self.executor.get_or_insert(exec);
                     self.image = Some(lossy(&c[2]));
+                    self.executor_image_line = true;
                 }
             }
             Probe::Service => {
@@ -193,7 +199,7 @@ impl JobContext {
 
     fn services_known(&self) -> bool {
         // The Kubernetes executor does not print `Starting service`.
-        self.preamble && self.executor.as_deref() != Some("kubernetes")
+        (self.preamble || self.executor_image_line) && self.executor.as_deref() != Some("kubernetes")
     }
 
     fn has_dind_service(&self) -> Tri {

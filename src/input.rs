@@ -54,14 +54,56 @@ impl Input {
     }
 }
 
+/// Phrases only the dind entrypoint, dockerd or containerd print: they make a
+/// bare service log recognisable when it has neither Docker's timestamps nor
+/// logrus's `level=` (a `kubectl logs` or a paste of the daemon's terminal).
+const DAEMON_PHRASES: &[&[u8]] = &[
+    b"Certificate request self-signature ok",
+    b"Generating RSA private key",
+    b"subject=CN = docker:dind",
+    b"mount: permission denied (are you root?)",
+    b"Could not mount /sys/kernel/security",
+    b"AppArmor detection and --privileged mode might break",
+    b"ip: can't find device",
+    b"modprobe: can't change directory",
+    b"Devices cgroup isn't mounted",
+    b"failed to start daemon",
+    b"Error starting daemon",
+    b"containerd successfully booted",
+    b"API listen on ",
+    b"Daemon has completed initialization",
+    b"Loading containers: start",
+    b"starting containerd",
+    b"cgroup mountpoint does not exist",
+    b"Setting the storage driver",
+    b"libcontainerd",
+    b"[graphdriver]",
+    b"dockerd-entrypoint",
+];
+
+/// Phrases a docker client prints: a file holding them is the job's side.
+const CLIENT_PHRASES: &[&[u8]] = &[
+    b"Cannot connect to the Docker daemon",
+    b"error during connect",
+    b"Error response from daemon",
+    b"failed to connect to the docker API",
+    b"Is the docker daemon running",
+];
+
+fn contains_any(line: &[u8], phrases: &[&[u8]]) -> bool {
+    phrases.iter().any(|p| memchr::memmem::find(line, p).is_some())
+}
+
 /// Whether the first bytes of an input look like `docker logs` of a dind
-/// container rather than a job log: most lines are dockerd's
-/// (`time="..." level=...`, or prefixed with Docker's own RFC 3339 timestamp)
-/// and nothing GitLab writes (sections, stamped headers, the preamble, `$ `
-/// command echoes) appears.
+/// container rather than a job log: most lines are dockerd's (`time="..."
+/// level=...`, Docker's own RFC 3339 prefix, or phrases only the daemon and
+/// the dind entrypoint print), no docker client complains, and nothing GitLab
+/// writes (sections, stamped headers, the preamble, `$ ` command echoes)
+/// appears.
 pub fn looks_like_service_log(head: &[u8]) -> bool {
     let mut lines = 0;
     let mut daemonish = 0;
+    let mut phrases = 0;
     for line in head.split(|&b| b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)) {
         if lines == 20 {
             break;
@@ -72,18 +114,22 @@ pub fn looks_like_service_log(head: &[u8]) -> bool {
             || memchr::memmem::find(line, b"gitlab-runner").is_some()
             || line.starts_with(b"$ ")
             || line.starts_with(b"\x1b[32;1m$ ")
+            || contains_any(line, CLIENT_PHRASES)
         {
             return false;
         }
         let body = strip_rfc3339(line);
-        if body.len() < line.len()
+        let phrase = contains_any(body, DAEMON_PHRASES);
+        phrases += usize::from(phrase);
+        if phrase
+            || body.len() < line.len()
             || body.starts_with(b"time=\"")
             || memchr::memmem::find(body, b" level=").is_some()
         {
             daemonish += 1;
         }
     }
-    lines >= 2 && daemonish * 2 > lines
+    (lines >= 2 && daemonish * 2 > lines) || phrases >= 2
 }
 
 /// Strips Docker's `2023-08-01T16:04:10.664620455Z ` log prefix, if present.
@@ -135,6 +181,26 @@ time=\"x\" level=info\ntime=\"y\" level=info\n";
         assert!(!looks_like_service_log(stamped));
         assert!(!looks_like_service_log(b"npm ERR! one\nnpm ERR! two\n"));
         assert!(!looks_like_service_log(b""));
+    }
+
+    /// `kubectl logs` of a dind container, or a paste of it, carries no stamp
+    /// and no `level=`: the entrypoint's and dockerd's own phrases tell.
+    #[test]
+    fn sniffs_unstamped_service_logs() {
+        let bare = b"Certificate request self-signature ok\n\
+subject=CN = docker:dind server\n\
+/certs/server/cert.pem: OK\n\
+mount: permission denied (are you root?)\n\
+Could not mount /sys/kernel/security.\n";
+        assert!(looks_like_service_log(bare));
+        let two = b"ip: can't find device 'ip_tables'\nmodprobe: can't change directory to '/lib/modules': No such file or directory\n";
+        assert!(looks_like_service_log(two));
+        // The job's side of the same failure is not a service log.
+        let job = b"Certificate request self-signature ok\nmount: permission denied (are you root?)\n\
+Cannot connect to the Docker daemon at tcp://docker:2375. Is the docker daemon running?\n";
+        assert!(!looks_like_service_log(job));
+        let one = b"some build output\nmore output\nfailed to start daemon\n";
+        assert!(!looks_like_service_log(one));
     }
 
     /// Regression: a space right after a stamp-shaped start (`2023- x-01T00:00:...`)
