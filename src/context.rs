@@ -199,7 +199,8 @@ impl JobContext {
 
     fn services_known(&self) -> bool {
         // The Kubernetes executor does not print `Starting service`.
-        (self.preamble || self.executor_image_line) && self.executor.as_deref() != Some("kubernetes")
+        (self.preamble || self.executor_image_line)
+            && self.executor.as_deref() != Some("kubernetes")
     }
 
     fn has_dind_service(&self) -> Tri {

@@ -196,7 +196,8 @@ Could not mount /sys/kernel/security.\n";
         let two = b"ip: can't find device 'ip_tables'\nmodprobe: can't change directory to '/lib/modules': No such file or directory\n";
         assert!(looks_like_service_log(two));
         // The job's side of the same failure is not a service log.
-        let job = b"Certificate request self-signature ok\nmount: permission denied (are you root?)\n\
+        let job =
+            b"Certificate request self-signature ok\nmount: permission denied (are you root?)\n\
 Cannot connect to the Docker daemon at tcp://docker:2375. Is the docker daemon running?\n";
         assert!(!looks_like_service_log(job));
         let one = b"some build output\nmore output\nfailed to start daemon\n";

@@ -102,6 +102,10 @@ fn print_finding(w: &mut dyn Write, f: &Finding, st: Style) -> io::Result<()> {
     if let Some(by) = &f.explained_by {
         writeln!(w, "  explained by {by}: fix that first; this goes away with it.")?;
     }
+    if matches!(f.role, Role::Cause | Role::Candidate) {
+        let words = crate::classify::confidence_words(f.confidence);
+        writeln!(w, "  {}Confidence:{} {words} ({:.2})", st.bold(), st.reset(), f.confidence)?;
+    }
     if f.role != Role::Symptom {
         writeln!(w, "  {}Why:{} {}", st.bold(), st.reset(), wrap(&f.summary, 7, 2))?;
     }

@@ -16,8 +16,12 @@
 //! A FINDING is `{"id", "title", "kind", "severity", "role", "explained_by",
 //! "explains", "first_line", "count", "evidence": [{"line", "source",
 //! "section", "text", "file", "captures"}], "summary", "fix", "question",
-//! "docs", "config"}`; `config` is `{"path", "line", "column"}` of the CI
-//! configuration key to change (with `--ci-config`), else null. Findings are ordered most likely root cause first. Fields are
+//! "docs", "config", "confidence"}`; `config` is `{"path", "line", "column"}` of the CI
+//! configuration key to change (with `--ci-config`), else null. `confidence`
+//! (0..1, two decimals) is how likely the finding is right: 0.9 and up for a
+//! message that names its class, about 0.8 for weak evidence the job's context
+//! settles, and for open candidates their share of what the log leaves open
+//! (they add up to at most 0.85); calibrated on the corpora by `scripts/eval.py`. Findings are ordered most likely root cause first. Fields are
 //! only ever added, never renamed or removed, while `version` stays 1.
 //!
 //! # JSON Lines
@@ -78,6 +82,7 @@ pub(crate) struct FindingJson<'a> {
     question: Option<&'a str>,
     docs: &'a [String],
     config: Option<&'a crate::classify::ConfigLocation>,
+    confidence: f64,
 }
 
 #[derive(Serialize)]
@@ -108,6 +113,7 @@ impl<'a> FindingJson<'a> {
             question: f.question.as_deref(),
             docs: &f.docs,
             config: f.config.as_ref(),
+            confidence: f.confidence,
         }
     }
 }
