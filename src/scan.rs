@@ -723,6 +723,8 @@ impl<'s> FileScan<'s> {
                     let pattern = &self.sc.set.get(sig as usize).patterns[pat as usize];
                     if !pattern.accepts_source(info.source)
                         || !pattern.accepts_build_output(info.in_build_step)
+                        || (info.source == Source::Job
+                            && !pattern.accepts_command(self.tracker.command()))
                     {
                         continue;
                     }
@@ -845,6 +847,10 @@ sources = ["service"]
 name = "run-only"
 literals = ["no such host"]
 build_output = "never"
+[[pattern]]
+name = "not-go"
+literals = ["x509: certificate"]
+not_commands = ["go", "kubectl"]
 [tests]
 match = ["Cannot connect to the Docker daemon at tcp://docker:2375. Is"]
 no_match = ["x"]
@@ -868,6 +874,24 @@ no_match = ["x"]
             .collect();
         v.sort_by_key(|x| x.1);
         v
+    }
+
+    /// Who talks decides: an x509 error while `$ go mod download` or
+    /// `$ sudo kubectl` runs is that tool's, under `$ docker push` it counts;
+    /// both with and without the prompt's colour codes.
+    #[test]
+    fn not_commands_follow_the_current_prompt() {
+        let sc = scanner();
+        let log = b"x509: certificate signed by unknown authority\n\
+$ FOO=1 go mod download\n\
+x509: certificate signed by unknown authority\n\
+\x1b[32;1m$ docker push registry.example.com/app:1\x1b[0;m\n\
+x509: certificate signed by unknown authority\n\
+$ sudo /usr/local/bin/kubectl apply -f k8s/\n\
+x509: certificate signed by unknown authority\n";
+        let want: Vec<(String, u64, Source)> =
+            vec![("not-go".into(), 1, Source::Job), ("not-go".into(), 5, Source::Job)];
+        assert_eq!(hits(&sc, &sc.scan_bytes(log)), want);
     }
 
     #[test]

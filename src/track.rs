@@ -52,6 +52,8 @@ pub(crate) struct Tracker {
     sections: Vec<String>,
     service_block: bool,
     build_step: bool,
+    /// The program of the job script's last `$ ` command, while it runs.
+    command: Option<String>,
 }
 
 impl Tracker {
@@ -77,14 +79,27 @@ impl Tracker {
 
     /// Whether lines holding a `$ ` must be visited: inside a build step's
     /// output, a prompt line is the one state change that carries no literal.
+    /// Every prompt names the program whose output follows (see
+    /// [`Tracker::command`]), so prompt lines are always visited.
     pub(crate) fn wants_prompt_lines(&self) -> bool {
-        self.build_step
+        true
+    }
+
+    /// The program the job script is running, when the log shows its `$ `
+    /// prompt: who is talking when a line follows.
+    pub(crate) fn command(&self) -> Option<&str> {
+        self.command.as_deref()
     }
 
     /// Classifies a decoded line and advances the state past it.
     pub(crate) fn line(&mut self, header: Option<Header>, text: &[u8]) -> LineInfo {
         let trimmed = trim(text);
         let source = self.source(header, text, trimmed);
+        if source == Source::Job {
+            if let Some(cmd) = trimmed.strip_prefix(b"$ ") {
+                self.command = program(cmd);
+            }
+        }
         let in_build_step = source == Source::Job && self.build_step(trimmed);
         LineInfo { source, in_build_step }
     }
@@ -169,6 +184,16 @@ impl Tracker {
         }
         self.build_step
     }
+}
+
+/// The program a shell command line runs: past `VAR=value` assignments and
+/// `sudo`/`time`/`env`/`exec`, without its directory.
+fn program(cmd: &[u8]) -> Option<String> {
+    let word = cmd.split(|b| b.is_ascii_whitespace()).filter(|w| !w.is_empty()).find(|w| {
+        !w.contains(&b'=') && !matches!(*w, b"sudo" | b"time" | b"env" | b"exec" | b"-E")
+    })?;
+    let base = word.rsplit(|&b| b == b'/').next().unwrap_or(word);
+    Some(String::from_utf8_lossy(base).into_owned())
 }
 
 /// BuildKit's plain progress prints a step's output as `#7 1.234 text`.

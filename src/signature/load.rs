@@ -56,6 +56,7 @@ struct RawPattern {
     sources: Option<Vec<Spanned<String>>>,
     build_output: Option<Spanned<String>>,
     strength: Option<Spanned<String>>,
+    not_commands: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -335,7 +336,8 @@ fn parse_pattern(pos: &Positions<'_>, p: &RawPattern) -> Result<Pattern, LoadErr
             ))
         }
     };
-    Ok(Pattern { name, literals, regex, not_regex, sources, build_output, strength })
+    let not_commands = p.not_commands.clone().unwrap_or_default();
+    Ok(Pattern { name, literals, regex, not_regex, sources, build_output, strength, not_commands })
 }
 
 /// Checks a pattern the way compiling it would, without building the

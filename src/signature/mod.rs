@@ -111,9 +111,19 @@ pub struct Pattern {
     pub build_output: BuildOutput,
     /// What a match means.
     pub strength: Strength,
+    /// Programs whose output this pattern ignores: a line printed while the job
+    /// script's current `$ ` command is one of them (`go`, `npm`, `kubectl`)
+    /// is that tool talking to its own servers, not the daemon or builder.
+    pub not_commands: Vec<String>,
 }
 
 impl Pattern {
+    /// Whether a line printed while `command` (the job script's current
+    /// program, when the log shows it) ran can match.
+    pub fn accepts_command(&self, command: Option<&str>) -> bool {
+        command.is_none_or(|c| !self.not_commands.iter().any(|n| n == c))
+    }
+
     /// Whether lines from `source` can match.
     pub fn accepts_source(&self, source: Source) -> bool {
         self.sources & source.bit() != 0
