@@ -264,9 +264,10 @@ impl<R: Read> BomReader<R> {
     }
 
     fn sniff(&mut self) -> io::Result<()> {
-        let mut head = [0u8; 3];
+        // Enough to see whether text after a UTF-16 mark really is UTF-16.
+        let mut head = [0u8; 64];
         let mut n = 0;
-        while n < 3 {
+        while n < head.len() {
             match self.inner.read(&mut head[n..]) {
                 Ok(0) => break,
                 Ok(k) => n += k,
@@ -275,9 +276,12 @@ impl<R: Read> BomReader<R> {
             }
         }
         let head = &head[..n];
-        if head.starts_with(&[0xef, 0xbb, 0xbf]) {
+        if let Some(rest) = head.strip_prefix(&[0xef, 0xbb, 0xbf]) {
             self.state = BomState::Plain;
-        } else if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+            self.pending = rest.to_vec();
+        } else if (head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]))
+            && looks_like_utf16(&head[2..], head[0] == 0xfe)
+        {
             self.state = BomState::Utf16 { big_endian: head[0] == 0xfe };
             self.carry.extend_from_slice(&head[2..]);
         } else {
@@ -327,6 +331,19 @@ impl<R: Read> BomReader<R> {
         self.pending.extend_from_slice(out.as_bytes());
         Ok(!eof || !self.pending.is_empty())
     }
+}
+
+/// Whether bytes after a UTF-16 byte-order mark are UTF-16: a log is mostly
+/// ASCII, which in UTF-16 has a NUL as every other byte. A UTF-8 log that
+/// happens to start with `FF FE` has none.
+fn looks_like_utf16(sample: &[u8], big_endian: bool) -> bool {
+    let units = sample.len() / 2;
+    if units == 0 {
+        return true;
+    }
+    let high = usize::from(!big_endian);
+    let nul_high = sample.chunks_exact(2).filter(|c| c[high] == 0).count();
+    nul_high * 2 >= units
 }
 
 impl<R: Read> Read for BomReader<R> {
@@ -389,5 +406,22 @@ mod bom_tests {
         assert_eq!(read_all(b"a", 1), b"a");
         assert_eq!(read_all(b"", 1), b"");
         assert_eq!(read_all(&[0xff, 0xfe, b'a'], 1), "\u{fffd}".as_bytes(), "odd trailing byte");
+    }
+
+    /// Regression (issue 15): a UTF-8 log that starts with `FF FE` was
+    /// transcoded as UTF-16 into garbage; it is read as it is.
+    #[test]
+    fn ff_fe_before_utf8_text_is_not_utf16() {
+        let mut data = vec![0xff, 0xfe];
+        data.extend_from_slice(
+            b"Cannot connect to the Docker daemon at tcp://docker:2375. Is it?\nnext\n",
+        );
+        for step in [1, 2, 3, 7, 4096] {
+            assert_eq!(read_all(&data, step), data, "step {step}");
+        }
+        let analyzer = crate::Analyzer::new(crate::SignatureSet::builtin().unwrap());
+        let report = analyzer.analyze_bytes("ff-fe.log", &data);
+        assert_eq!(report.lines, 2);
+        assert_eq!(report.root_cause().map(|f| f.id.as_str()), Some("daemon-tls-port"));
     }
 }

@@ -132,6 +132,11 @@ fn sources(args: &ScanArgs, errored: &mut bool) -> Result<Vec<Source>> {
     let mut out = Vec::new();
     for arg in &args.files {
         if arg.as_os_str() == "-" {
+            // Standard input can be read once: naming it twice would split one
+            // stream between two "files" at random.
+            if out.iter().any(|s| matches!(s, Source::Stdin)) {
+                return Err("standard input (`-`) is named more than once".into());
+            }
             out.push(Source::Stdin);
             continue;
         }
@@ -256,7 +261,9 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
         Format::Json if args.summary => report::print_json(&mut out, &[], &summary)?,
         Format::Human => {
             let opts = HumanOptions { color, headers: reports.len() > 1 };
-            for (i, r) in reports.iter().enumerate() {
+            // An unreadable input was said once, on standard error; a person
+            // does not need it again here (JSON keeps it in `error`).
+            for (i, r) in reports.iter().filter(|r| r.error.is_none()).enumerate() {
                 if i > 0 {
                     writeln!(out)?;
                 }
