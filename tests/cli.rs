@@ -93,6 +93,55 @@ fn an_unreadable_input_does_not_stop_the_others() {
         r.stderr
     );
     assert!(r.stdout.contains("Root cause: daemon-tls-port"), "{}", r.stdout);
+    // Said once to a person (issue 15): not repeated in the report on stdout.
+    assert!(!r.stdout.contains("missing.log"), "{}", r.stdout);
+    let json = run(&[missing.to_str().unwrap(), good.to_str().unwrap(), "--format", "json"], None);
+    let v: Value = serde_json::from_str(&json.stdout).unwrap();
+    let err = v["files"][0]["error"].as_str().unwrap_or_default();
+    assert!(err.ends_with("no such file or directory"), "{}", json.stdout);
+}
+
+/// Regression (issue 15): 32 bytes with a malformed stamp panicked the sniffer.
+#[test]
+fn malformed_stamp_on_stdin_does_not_panic() {
+    let r = run(&[], Some(b"2023- x-01T00:00:000000000 hello\n"));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+}
+
+/// Standard input named twice would be split between two "files" (issue 15).
+#[test]
+fn stdin_named_twice_is_an_error() {
+    let r = run(&["-", "-"], Some(TLS_LOG));
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stderr.trim(), "dindlog: standard input (`-`) is named more than once");
+}
+
+/// A dind container's log without stamps (`kubectl logs`, a paste) is
+/// recognised by the daemon's own phrases: alone it is diagnosed, beside one
+/// job log it joins it (issue 14).
+#[test]
+fn unstamped_service_log_is_diagnosed_alone_and_paired() {
+    let d = dir("unstamped_service");
+    let svc = write(
+        &d,
+        "dind.log",
+        b"Certificate request self-signature ok\nsubject=CN = docker:dind server\n\
+mount: permission denied (are you root?)\nCould not mount /sys/kernel/security.\n",
+    );
+    let job = write(
+        &d,
+        "job.log",
+        b"$ docker info\nerror during connect: Get \"https://docker:2376/v1.24/info\": dial tcp: lookup docker on 10.0.0.2:53: no such host\n",
+    );
+    let alone = run(&["--format", "json", svc.to_str().unwrap()], None);
+    let v: Value = serde_json::from_str(&alone.stdout).unwrap();
+    assert_eq!(v["files"][0]["findings"][0]["id"], "dind-not-privileged", "{}", alone.stdout);
+    assert_eq!(v["files"][0]["findings"][0]["role"], "cause");
+    let paired = run(&["--format", "json", job.to_str().unwrap(), svc.to_str().unwrap()], None);
+    let v: Value = serde_json::from_str(&paired.stdout).unwrap();
+    assert_eq!(v["files"].as_array().unwrap().len(), 1, "{}", paired.stdout);
+    assert_eq!(v["files"][0]["findings"][0]["id"], "dind-not-privileged", "{}", paired.stdout);
 }
 
 #[test]
