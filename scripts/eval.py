@@ -78,12 +78,37 @@ def run_dindlog(binary, log, service_logs, extra):
 
 
 def ranked(findings):
-    causes = [f["id"] for f in findings if f["role"] == "cause"]
-    cands = [f["id"] for f in findings if f["role"] == "candidate"]
+    causes = [f for f in findings if f["role"] == "cause"]
+    cands = [f for f in findings if f["role"] == "candidate"]
     return causes + cands
 
 
-def score_dir(directory, binary, matcher, extra, verbose):
+# Reliability bins for the calibration check: (low, high) of the top finding's confidence.
+BINS = [(0.0, 0.4), (0.4, 0.75), (0.75, 0.9), (0.9, 1.01)]
+
+
+def calibration(pairs):
+    """(low, high, n, mean confidence, share right) per bin of (confidence, right) pairs."""
+    rows = []
+    for lo, hi in BINS:
+        inside = [(c, ok) for c, ok in pairs if lo <= c < hi]
+        if inside:
+            n = len(inside)
+            rows.append((lo, hi, n, sum(c for c, _ in inside) / n, sum(ok for _, ok in inside) / n))
+    return rows
+
+
+def miscalibrated(rows, min_n=10):
+    """Bins whose share right is further from their mean confidence than two
+    standard errors of a binomial of that size, plus 0.05 for the bin's width."""
+    bad = []
+    for lo, hi, n, conf, right in rows:
+        if n >= min_n and abs(right - conf) > 2 * (conf * (1 - conf) / n) ** 0.5 + 0.05:
+            bad.append(f"confidence {lo:.2f}-{min(hi, 1):.2f}: {n} findings, mean {conf:.2f}, right {right:.2f}")
+    return bad
+
+
+def score_dir(directory, binary, matcher, extra, verbose, pairs):
     logs = sorted(p for p in Path(directory).iterdir() if p.suffix in (".log", ".txt") and not p.name.endswith(".service.txt"))
     stats = {k: {"labelled": 0, "top1": 0, "want": 0, "found": 0, "near": 0, "false": 0} for k in ("dindlog", "strings")}
     misses = []
@@ -96,8 +121,12 @@ def score_dir(directory, binary, matcher, extra, verbose):
         services = [log.parent / s for s in exp.get("service_logs", [])]
         findings = run_dindlog(binary, log, services, extra)
         text = log.read_text(errors="replace") + "".join(s.read_text(errors="replace") for s in services)
+        top_findings = ranked(findings)
+        if (causes or cands) and top_findings:
+            first = top_findings[0]
+            pairs.append((first.get("confidence", 0.0), first["id"] == causes[0] if causes else first["id"] in cands))
         answers = {
-            "dindlog": (ranked(findings), any(f["role"] in ERROR_ROLES and f["severity"] == "error" for f in findings)),
+            "dindlog": ([f["id"] for f in top_findings], any(f["role"] in ERROR_ROLES and f["severity"] == "error" for f in findings)),
             "strings": (string_match(text, matcher), None),
         }
         for name, (order, alarm) in answers.items():
@@ -144,9 +173,10 @@ def main():
     extra = ["--signatures", args.signatures] if args.signatures else []
     ratchet = tomllib.loads(Path(args.check).read_text()) if args.check else {}
     failed = []
+    pairs = []
     print(f"{'set':<16} {'logs':>5} {'top-1':>6} {'recall':>7} {'false':>7}   {'strings top-1':>13} {'false':>7}")
     for d in args.dirs:
-        stats = score_dir(d, args.bin, matcher, extra, args.verbose)
+        stats = score_dir(d, args.bin, matcher, extra, args.verbose, pairs)
         t, r, fa, near = figures(stats["dindlog"])
         st, _, sfa, _ = figures(stats["strings"])
         n = stats["dindlog"]["labelled"] + near
@@ -159,6 +189,12 @@ def main():
                 failed.append(f"{d}: recall {r:.2f} < {want['recall']}")
             if fa > want.get("false_alarms", fa):
                 failed.append(f"{d}: {fa} false alarms > {want['false_alarms']}")
+    rows = calibration(pairs)
+    print("\ncalibration of the first finding (all sets): confidence bin, findings, mean confidence, share right")
+    for lo, hi, n, conf, right in rows:
+        print(f"  {lo:.2f}-{min(hi, 1):.2f} {n:>5} {conf:>6.2f} {right:>6.2f}")
+    if args.check:
+        failed += ["calibration: " + b for b in miscalibrated(rows)]
     for f in failed:
         print("ratchet: " + f, file=sys.stderr)
     return 1 if failed else 0

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::context::{JobContext, Tri};
 use crate::scan::{Evidence, ScanResult};
@@ -16,7 +16,7 @@ use crate::signature::{Kind, Severity, Signature, SignatureSet, Strength};
 pub const MAX_FINDING_EVIDENCE: usize = 8;
 
 /// What a finding is in this log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// A root cause to fix.
@@ -42,7 +42,7 @@ impl Role {
 }
 
 /// One class found in one input.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     /// The catalog id.
     pub id: String,
@@ -77,18 +77,20 @@ pub struct Finding {
     /// How likely this finding is right, in 0..1 (see [`confidence_words`]).
     pub confidence: f64,
     /// What the finding rests on (a strong pattern, or weak evidence a rule settled).
+    #[serde(skip)]
     basis: Basis,
 }
 
 /// What made a class a finding: it sets the confidence before the log's other
 /// evidence adjusts it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum Basis {
     /// A strong pattern: the message names the class on its own.
     Strong,
     /// Weak evidence that a rule turned into a finding with the job's context.
     Rule,
     /// Weak evidence the log cannot settle.
+    #[default]
     Open,
 }
 
@@ -113,7 +115,7 @@ pub fn confidence_words(c: f64) -> &'static str {
 }
 
 /// A place in the CI configuration that a finding's fix changes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfigLocation {
     /// The path as given.
     pub path: String,
@@ -123,6 +125,36 @@ pub struct ConfigLocation {
     pub column: u64,
 }
 
+impl Finding {
+    /// A finding of `sig` with this evidence, its fix rendered for the job.
+    pub(crate) fn of(
+        sig: &Signature,
+        role: Role,
+        evidence: Vec<Evidence>,
+        ctx: &JobContext,
+    ) -> Finding {
+        Finding {
+            id: sig.id.clone(),
+            title: sig.title.clone(),
+            kind: sig.kind,
+            severity: sig.severity,
+            role,
+            explained_by: None,
+            explains: Vec::new(),
+            first_line: evidence.first().map_or(0, |e| e.line),
+            count: evidence.len() as u64,
+            fix: render_fix(sig, &evidence, ctx),
+            evidence,
+            summary: sig.summary.clone(),
+            question: None,
+            docs: sig.docs.clone(),
+            config: None,
+            confidence: 0.0,
+            basis: Basis::Strong,
+        }
+    }
+}
+
 enum Status {
     Found(Basis),
     Candidate,
@@ -130,7 +162,12 @@ enum Status {
 
 /// Classifies one input's scan result.
 pub fn classify(set: &SignatureSet, result: &ScanResult) -> Vec<Finding> {
-    let ctx = &result.context;
+    classify_in(set, result, &result.context)
+}
+
+/// Classifies a scan result in a context that may know more than its log
+/// (the job's environment, see [`crate::jobenv`]).
+pub fn classify_in(set: &SignatureSet, result: &ScanResult, ctx: &JobContext) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (si, sig) in set.iter().enumerate() {
         let hits: Vec<_> = result.hits.iter().filter(|h| h.sig == si).collect();
@@ -174,25 +211,11 @@ pub fn classify(set: &SignatureSet, result: &ScanResult) -> Vec<Finding> {
             (Status::Found(b), Kind::Symptom) => (Role::Symptom, b),
             (Status::Found(b), _) => (Role::Cause, b),
         };
-        findings.push(Finding {
-            id: sig.id.clone(),
-            title: sig.title.clone(),
-            kind: sig.kind,
-            severity: sig.severity,
-            role,
-            explained_by: None,
-            explains: Vec::new(),
-            first_line,
-            count,
-            fix: render_fix(sig, &evidence, ctx),
-            evidence,
-            summary: sig.summary.clone(),
-            question: None,
-            docs: sig.docs.clone(),
-            config: None,
-            confidence: 0.0,
-            basis,
-        });
+        let mut f = Finding::of(sig, role, evidence, ctx);
+        f.first_line = first_line;
+        f.count = count;
+        f.basis = basis;
+        findings.push(f);
     }
     explain(set, &mut findings);
     prune_candidates(&mut findings);

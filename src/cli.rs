@@ -107,6 +107,10 @@ pub struct ScanArgs {
     /// A service container log (`docker logs` of dind) to read together with the job log.
     #[arg(short = 's', long = "service-log", value_name = "FILE")]
     pub service_logs: Vec<PathBuf>,
+    /// Inside a job: use its environment (GitLab's variables, /etc/hosts, /etc/resolv.conf)
+    /// as context and evidence, as `run` does.
+    #[arg(long)]
+    pub env_context: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -231,6 +235,13 @@ pub struct RunArgs {
     /// ready), exit with N instead, for `retry: exit_codes: [N]`.
     #[arg(long, value_name = "N")]
     pub transient_exit: Option<u8>,
+    /// Do not look at the daemon when the command failed (the probe takes at most 3 s).
+    #[arg(long)]
+    pub no_probe: bool,
+    /// The most bytes of output the kept copy holds: its head and its tail, with a line
+    /// saying how much was cut (the analysis reads everything).
+    #[arg(long, value_name = "BYTES", default_value_t = dindlog::run::DEFAULT_KEEP_BYTES)]
+    pub keep_bytes: u64,
     #[command(flatten)]
     pub reports: ReportArgs,
     #[command(flatten)]
@@ -254,6 +265,9 @@ pub struct AnnotateArgs {
     /// A service container log to read together with the job logs.
     #[arg(short = 's', long = "service-log", value_name = "FILE")]
     pub service_logs: Vec<PathBuf>,
+    /// Do not look at the daemon when the job failed and `run` left no diagnosis.
+    #[arg(long)]
+    pub no_probe: bool,
     #[command(flatten)]
     pub reports: ReportArgs,
     #[command(flatten)]

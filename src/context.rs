@@ -8,7 +8,7 @@
 use std::sync::LazyLock;
 
 use regex::bytes::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::signature::{ContextCondition, Version};
 
@@ -43,7 +43,7 @@ impl Tri {
 }
 
 /// Facts about the job, gathered while scanning.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct JobContext {
     /// The runner's preamble (`Running with gitlab-runner ...`) was seen.
     pub preamble: bool,
@@ -70,10 +70,15 @@ pub struct JobContext {
     /// starts there still shows which services ran.
     #[serde(skip)]
     pub executor_image_line: bool,
+    /// The service that the job's environment proves exists (`/etc/hosts` or
+    /// the legacy link variables name `DOCKER_HOST`'s host): set only by
+    /// [`crate::jobenv::JobEnv::apply`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env_service: Option<String>,
 }
 
 /// How the job ended, per the runner's last line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     /// `Job succeeded`.
@@ -204,7 +209,7 @@ impl JobContext {
     }
 
     fn has_dind_service(&self) -> Tri {
-        if self.dind_service().is_some() {
+        if self.dind_service().is_some() || self.env_service.is_some() {
             return Tri::True;
         }
         match self.executor.as_deref() {

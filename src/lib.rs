@@ -31,7 +31,9 @@ pub mod doctor;
 pub mod error;
 mod hits;
 pub mod input;
+pub mod jobenv;
 pub mod lint;
+pub mod live;
 pub mod merge;
 pub mod reader;
 pub mod redact;
@@ -60,6 +62,7 @@ pub struct Analyzer {
     capacity: usize,
     redact: bool,
     pipeline: bool,
+    env: Option<Arc<jobenv::JobEnv>>,
 }
 
 impl Analyzer {
@@ -70,7 +73,16 @@ impl Analyzer {
             capacity: reader::DEFAULT_CAPACITY,
             redact: true,
             pipeline: false,
+            env: None,
         }
+    }
+
+    /// Classifies in the live job's environment: its variables fill the
+    /// context the preamble would give, and its lines join the findings about
+    /// the daemon (see [`jobenv`] and [`live`]).
+    pub fn with_env(mut self, env: jobenv::JobEnv) -> Analyzer {
+        self.env = Some(Arc::new(env));
+        self
     }
 
     /// Sets the read buffer size (tests use tiny ones to exercise chunk edges).
@@ -173,16 +185,24 @@ impl Analyzer {
     }
 
     fn classified(&self, path: &str, result: &ScanResult, service_logs: Vec<String>) -> FileReport {
-        FileReport {
+        let mut context = result.context.clone();
+        if let Some(env) = &self.env {
+            env.apply(&mut context);
+        }
+        let mut report = FileReport {
             path: path.to_string(),
             service_logs,
-            findings: classify::classify(self.signatures(), result),
-            context: result.context.clone(),
+            findings: classify::classify_in(self.signatures(), result, &context),
+            context,
             lines: result.lines,
             bytes: result.bytes,
             error: None,
             binary: result.binary,
+        };
+        if let Some(env) = &self.env {
+            live::add_environment(self.signatures(), &mut report, env);
         }
+        report
     }
 
     /// Scans and classifies bytes in memory.

@@ -14,7 +14,17 @@ use cli::{Cli, Command, SignaturesAction};
 use cmd::{Result, EXIT_CLEAN, EXIT_ERROR};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // A reporting step in after_script must never fail the job, not even
+        // on bad arguments: `annotate` warns and exits 0.
+        Err(e) if std::env::args().nth(1).as_deref() == Some("annotate") && e.use_stderr() => {
+            eprintln!("dindlog: warning: annotate: {}", e.kind());
+            let _ = e.print();
+            return ExitCode::from(EXIT_CLEAN);
+        }
+        Err(e) => e.exit(),
+    };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) if is_broken_pipe(err.as_ref()) => ExitCode::from(EXIT_CLEAN),

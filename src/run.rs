@@ -30,7 +30,14 @@ pub struct RunOptions {
     pub grace: Duration,
     /// Mask credentials in the evidence (the copy of the output is kept as is).
     pub redact: bool,
+    /// The most bytes the copy keeps: the first half and the last half of
+    /// the output, with a line saying how much was cut between them. The
+    /// analysis still reads every line.
+    pub keep_bytes: u64,
 }
+
+/// [`RunOptions::keep_bytes`] by default: 4 MiB.
+pub const DEFAULT_KEEP_BYTES: u64 = 4 * 1024 * 1024;
 
 /// How the command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,13 +168,16 @@ pub fn run(scanner: &Scanner, opts: &RunOptions) -> Result<RunOutcome, RunError>
     drop(tx);
 
     let abandon = Arc::new(AtomicBool::new(false));
+    let keep_bytes = opts.keep_bytes;
     let analyser = {
         let scanner = scanner.clone();
         let abandon = abandon.clone();
         let opts = ScanOptions { redact: opts.redact, ..ScanOptions::default() };
+        let copy = log.map(|f| BoundedCopy::new(f, keep_bytes));
         thread::spawn(move || {
-            let mut tee = Tee { rx, log, buf: Vec::new(), pos: 0, abandon, log_error: None };
+            let mut tee = Tee { rx, copy, buf: Vec::new(), pos: 0, abandon, log_error: None };
             let result = scanner.scan_reader(&mut tee, &opts);
+            tee.finish();
             (result, tee.log_error)
         })
     };
@@ -239,11 +249,76 @@ where
 /// the way.
 struct Tee {
     rx: Receiver<Vec<u8>>,
-    log: Option<File>,
+    copy: Option<BoundedCopy>,
     buf: Vec<u8>,
     pos: usize,
     abandon: Arc<AtomicBool>,
     log_error: Option<String>,
+}
+
+impl Tee {
+    /// Writes the kept tail once the output has ended.
+    fn finish(&mut self) {
+        while let Ok(chunk) = self.rx.try_recv() {
+            if let Some(c) = &mut self.copy {
+                let _ = c.write(&chunk);
+            }
+        }
+        if let Some(c) = self.copy.take() {
+            if let Err(e) = c.finish() {
+                self.log_error = Some(format!("cannot write the output copy: {e}"));
+            }
+        }
+    }
+}
+
+/// The kept copy of the output: the head goes to the file as it comes, the
+/// tail waits in a ring of at most half the budget, and whatever fell out of
+/// it is counted in a line between the two.
+struct BoundedCopy {
+    file: File,
+    head_left: u64,
+    tail: std::collections::VecDeque<u8>,
+    tail_max: usize,
+    cut: u64,
+}
+
+impl BoundedCopy {
+    fn new(file: File, keep: u64) -> BoundedCopy {
+        let tail_max = usize::try_from(keep / 2).unwrap_or(usize::MAX);
+        BoundedCopy { file, head_left: keep - keep / 2, tail: Default::default(), tail_max, cut: 0 }
+    }
+
+    fn write(&mut self, mut chunk: &[u8]) -> io::Result<()> {
+        if self.head_left > 0 {
+            let n = chunk.len().min(usize::try_from(self.head_left).unwrap_or(usize::MAX));
+            self.file.write_all(&chunk[..n])?;
+            self.head_left -= n as u64;
+            chunk = &chunk[n..];
+        }
+        self.tail.extend(chunk);
+        if self.tail.len() > self.tail_max {
+            let over = self.tail.len() - self.tail_max;
+            self.tail.drain(..over);
+            self.cut += over as u64;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        if self.cut > 0 {
+            // On a line of its own, whatever the head ended with.
+            writeln!(
+                self.file,
+                "\n[dindlog: {} bytes of output cut here; the analysis read them all]",
+                self.cut
+            )?;
+        }
+        let (a, b) = self.tail.as_slices();
+        self.file.write_all(a)?;
+        self.file.write_all(b)?;
+        self.file.flush()
+    }
 }
 
 impl Read for Tee {
@@ -251,10 +326,10 @@ impl Read for Tee {
         while self.pos == self.buf.len() {
             match self.rx.recv_timeout(Duration::from_millis(50)) {
                 Ok(chunk) => {
-                    if let Some(f) = &mut self.log {
-                        if let Err(e) = f.write_all(&chunk) {
+                    if let Some(c) = &mut self.copy {
+                        if let Err(e) = c.write(&chunk) {
                             self.log_error = Some(format!("cannot write the output copy: {e}"));
-                            self.log = None;
+                            self.copy = None;
                         }
                     }
                     self.buf = chunk;

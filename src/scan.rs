@@ -81,7 +81,7 @@ impl Default for ScanOptions {
 }
 
 /// One line that matched a pattern.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Evidence {
     /// 1-based physical line number where the logical line starts.
     pub line: u64,

@@ -791,3 +791,106 @@ fn dindlog_run_diagnoses_plain_http_to_a_real_tls_dockerd() {
     );
     assert!(r.stdout.contains("dindlog: root cause tls-certs-missing"), "{}", r.stdout);
 }
+
+// ---- `dindlog run` inside a job: environment and live probe ------------------
+
+const NO_SUCH_HOST: &str = "echo 'error during connect: Get \"http://docker:2375/v1.24/info\": dial tcp: lookup docker on 10.0.0.2:53: no such host' >&2; exit 1";
+
+/// `dindlog run -- sh -c SCRIPT` with only the variables given (GitLab's as a
+/// runner sets them), nothing from this machine's own Docker setup.
+fn run_in_job(name: &str, vars: &[(&str, &str)], extra: &[&str], script: &str) -> util::Run {
+    let root = util::dir(name);
+    let mut c = util::cmd();
+    c.arg("run").args(["--color", "never", "--log"]).arg(root.join("run.log"));
+    c.args(extra).args(["--", "sh", "-c", script]);
+    c.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    c.env("CI_PROJECT_DIR", &root).env("HOME", &root);
+    for (k, v) in vars {
+        c.env(k, v);
+    }
+    c.output().unwrap().into()
+}
+
+#[test]
+fn run_uses_the_jobs_environment_as_context_and_evidence() {
+    let vars = [
+        ("CI_RUNNER_VERSION", "17.3.1"),
+        ("CI_JOB_IMAGE", "docker:24.0.5"),
+        ("DOCKER_HOST", "tcp://docker:2375"),
+        ("DOCKER_TLS_CERTDIR", ""),
+    ];
+    let r = run_in_job("job_env", &vars, &["--no-probe"], NO_SUCH_HOST);
+    assert_eq!(r.code, 1, "the command's status: {}{}", r.stdout, r.stderr);
+    // A runner of 17.3.1 cannot have the 12.7-and-older Kubernetes behaviour.
+    assert!(!r.stdout.contains("k8s-service-localhost"), "{}", r.stdout);
+    assert!(r.stdout.contains("dind-service-missing"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("from the job's environment: DOCKER_HOST=tcp://docker:2375"),
+        "{}",
+        r.stdout
+    );
+    // Without the runner's variables the same output keeps every candidate.
+    let bare = run_in_job("job_env_bare", &[], &["--no-probe"], NO_SUCH_HOST);
+    assert!(bare.stdout.contains("k8s-service-localhost"), "{}", bare.stdout);
+}
+
+#[test]
+fn run_probe_sees_a_daemon_that_answers_and_doubts_the_guess() {
+    let server = Server::plain("overlay2");
+    let host = format!("tcp://127.0.0.1:{}", server.port);
+    let script = "echo 'Cannot connect to the Docker daemon at tcp://docker:2375. Is the docker daemon running?' >&2; exit 1";
+    let r = run_in_job("probe_answers", &[("DOCKER_HOST", &host)], &[], script);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("probe ping:") && r.stdout.contains("reachable now"), "{}", r.stdout);
+    assert!(r.stdout.contains("engine 24.0.5"), "{}", r.stdout);
+}
+
+#[test]
+fn run_probe_confirms_plain_http_to_a_tls_port() {
+    let server_pki = Pki::new("probe server ca");
+    let server = Server::tls(server_pki.server_config(&Pki::new("probe client ca")));
+    let host = format!("tcp://127.0.0.1:{}", server.port);
+    let r = run_in_job("probe_tls", &[("DOCKER_HOST", &host)], &[], NO_SUCH_HOST);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    // The log alone leaves several candidates; the probe measures one.
+    assert!(r.stdout.contains("dindlog: root cause daemon-tls-port"), "{}", r.stdout);
+    assert!(r.stdout.contains("probe protocol:"), "{}", r.stdout);
+    assert!(!r.stdout.contains("POSSIBLE CAUSE"), "{}", r.stdout);
+}
+
+#[test]
+fn run_probe_reports_a_closed_port_and_an_unresolvable_name() {
+    let closed = format!("tcp://127.0.0.1:{}", closed_port());
+    let r = run_in_job("probe_closed", &[("DOCKER_HOST", &closed)], &[], NO_SUCH_HOST);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("probe connect:"), "{}", r.stdout);
+    let invalid = "tcp://docker.invalid:2375";
+    let r = run_in_job("probe_invalid", &[("DOCKER_HOST", invalid)], &[], NO_SUCH_HOST);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("probe resolve:"), "{}", r.stdout);
+}
+
+/// A server that accepts and never answers: the probe gives up on its own
+/// bound and says so. What is checked is the timeout message, not a clock,
+/// so a slow machine cannot fail it; the outer limit only catches a hang.
+#[test]
+fn run_probe_gives_up_on_a_server_that_never_answers() {
+    let server = Server::start(|s| {
+        std::thread::sleep(Duration::from_secs(8));
+        drop(s);
+    });
+    let host = format!("tcp://127.0.0.1:{}", server.port);
+    let started = Instant::now();
+    let r = run_in_job("probe_silent", &[("DOCKER_HOST", &host)], &[], NO_SUCH_HOST);
+    assert_eq!(r.code, 1, "never changes the command's status: {}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("timed out") || r.stdout.contains("time out"), "{}", r.stdout);
+    assert!(started.elapsed() < Duration::from_secs(30), "hung: {:?}", started.elapsed());
+}
+
+#[test]
+fn no_probe_means_no_probe() {
+    let server = Server::plain("overlay2");
+    let host = format!("tcp://127.0.0.1:{}", server.port);
+    let r = run_in_job("no_probe", &[("DOCKER_HOST", &host)], &["--no-probe"], NO_SUCH_HOST);
+    assert!(!r.stdout.contains("probe ping") && !r.stdout.contains(" probe "), "{}", r.stdout);
+}

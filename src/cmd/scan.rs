@@ -158,10 +158,13 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
     let inputs = sources(&args, &mut errored)?;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build()?;
     // Files are scanned in parallel; a lone input gets the spare core instead.
-    let analyzer = Analyzer::new(load_set(&args.common)?)
+    let mut analyzer = Analyzer::new(load_set(&args.common)?)
         .with_capacity(args.buffer_size)
         .with_redaction(!args.common.no_redact)
         .with_pipeline(inputs.len() == 1 && pool.current_num_threads() > 1);
+    if args.env_context {
+        analyzer = analyzer.with_env(dindlog::jobenv::JobEnv::from_process());
+    }
     let color = use_color(args.common.color);
     let limits = archive::Limits {
         max_member_bytes: args.max_member_bytes,

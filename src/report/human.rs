@@ -114,6 +114,8 @@ fn print_finding(w: &mut dyn Write, f: &Finding, st: Style) -> io::Result<()> {
     for e in &f.evidence {
         let place = match &e.origin {
             Some(file) => format!("{}:{}", escape_terminal(file), e.line),
+            // The environment and the probe are not lines of any file.
+            None if e.line == 0 => String::new(),
             None => format!("line {}", e.line),
         };
         writeln!(

@@ -9,7 +9,7 @@ pub use crate::classify::ConfigLocation;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::classify::{Finding, Role};
 use crate::context::JobContext;
@@ -22,8 +22,10 @@ pub use human::{
 pub use json::{print_json, JsonLines};
 pub use term::escape_terminal;
 
-/// Everything dindlog says about one input.
-#[derive(Debug, Clone)]
+/// Everything dindlog says about one input. It serialises (for `run` to hand
+/// its diagnosis to `annotate`) in an internal form; the public JSON is
+/// [`print_json`]'s.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileReport {
     /// Display name: the path as given, or `<stdin>`.
     pub path: String,

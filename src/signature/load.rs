@@ -36,6 +36,8 @@ struct RawSignature {
     #[serde(default)]
     fix_by_executor: BTreeMap<String, String>,
     #[serde(default)]
+    probe: bool,
+    #[serde(default)]
     pattern: Vec<Spanned<RawPattern>>,
     #[serde(default)]
     rule: Vec<Spanned<RawRule>>,
@@ -257,6 +259,7 @@ fn parse_with(pos: Positions<'_>) -> Result<Signature, LoadError> {
             .into_iter()
             .map(|(k, v)| (k, v.trim_matches('\n').to_string()))
             .collect(),
+        probe: raw.probe,
         patterns,
         rules,
         examples: Examples {

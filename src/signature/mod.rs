@@ -8,14 +8,14 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use regex::bytes::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::LoadError;
 
 pub use builtin::BUILTIN;
 
 /// What a class is, in the catalog's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A cause to fix.
@@ -29,7 +29,7 @@ pub enum Kind {
 }
 
 /// How bad a finding is. Ordered: `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing.
@@ -41,7 +41,7 @@ pub enum Severity {
 }
 
 /// Where a log line came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     /// The job's own script output.
@@ -50,6 +50,11 @@ pub enum Source {
     Service,
     /// The runner's own messages (preamble, stage headers, `ERROR: Job failed`).
     Runner,
+    /// The job's environment (`dindlog run`, `annotate`, `scan --env-context`):
+    /// GitLab's variables and the container's `/etc/hosts`, `/etc/resolv.conf`.
+    Env,
+    /// A live look at the daemon (`dindlog run` after a failure): doctor's checks.
+    Probe,
 }
 
 impl Source {
@@ -58,6 +63,8 @@ impl Source {
             Source::Job => 1,
             Source::Service => 2,
             Source::Runner => 4,
+            Source::Env => 8,
+            Source::Probe => 16,
         }
     }
 
@@ -67,6 +74,8 @@ impl Source {
             Source::Job => "job",
             Source::Service => "service",
             Source::Runner => "runner",
+            Source::Env => "env",
+            Source::Probe => "probe",
         }
     }
 }
@@ -283,6 +292,9 @@ pub struct Signature {
     pub fix: String,
     /// Executor-specific fixes that replace `fix`.
     pub fix_by_executor: BTreeMap<String, String>,
+    /// A live look at the daemon can decide this class (`dindlog run` probes
+    /// when a finding has it, and may find it with the probe alone).
+    pub probe: bool,
     /// Evidence patterns.
     pub patterns: Vec<Pattern>,
     /// Rules for weak evidence.
