@@ -278,8 +278,8 @@ fn promised(name: &str) -> Option<(Format, &'static str)> {
 /// let analyzer = Analyzer::new(SignatureSet::builtin().unwrap());
 /// let mut reports = Vec::new();
 /// let res = for_each_stream(Path::new("artifacts.zip"), &Limits::default(), |name, rdr| {
-///     reports.push(match analyzer.scan(name, rdr, false, true) {
-///         Ok((r, _)) => analyzer.report(name, r, Vec::new()),
+///     reports.push(match analyzer.scan(name, rdr, dindlog::InputKind::Detect) {
+///         Ok(r) => analyzer.report(name, r, Vec::new()),
 ///         Err(e) => dindlog::FileReport::failed(name.to_string(), e.to_string()),
 ///     });
 /// });

@@ -35,6 +35,7 @@ pub mod jobenv;
 pub mod lint;
 pub mod live;
 pub mod merge;
+pub mod pairing;
 pub mod reader;
 pub mod redact;
 pub mod report;
@@ -50,6 +51,7 @@ use std::sync::Arc;
 
 pub use classify::{Finding, Role};
 pub use error::{LoadError, ScanError};
+pub use pairing::{InputKind, LogKind};
 pub use report::{FileReport, Summary};
 pub use scan::{ScanOptions, ScanResult, Scanner};
 pub use signature::{Severity, Signature, SignatureSet, Source};
@@ -114,25 +116,22 @@ impl Analyzer {
         self.scanner.signatures()
     }
 
-    /// Scans one input. With `sniff`, an input that looks like a bare service
-    /// container log (`docker logs` of the dind container) is read as one.
+    /// Scans one input taken for `kind`; the result records what it was
+    /// read as ([`ScanResult::kind`]): with [`InputKind::Detect`], an input that
+    /// looks like a bare service container log (`docker logs` of the dind
+    /// container) is read as one.
     pub fn scan<R: Read>(
         &self,
         name: &str,
         rdr: R,
-        force_service: bool,
-        sniff: bool,
-    ) -> Result<(ScanResult, bool), ScanError> {
+        kind: InputKind,
+    ) -> Result<ScanResult, ScanError> {
         let mut opts = ScanOptions {
             capacity: self.capacity,
             redact: self.redact,
             pipeline: self.pipeline,
             ..ScanOptions::default()
         };
-        if force_service {
-            opts.force_source = Some(Source::Service);
-            opts.origin = Some(Arc::from(name));
-        }
         thread_local! {
             /// Each thread's read buffer, reused from one input to the next.
             static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
@@ -140,19 +139,22 @@ impl Analyzer {
         let buffer = BUFFER.take();
         let mut reader =
             reader::ChunkReader::with_buffer(input::BomReader::new(rdr), self.capacity, buffer);
-        let is_service = force_service
-            || (sniff
-                && input::looks_like_service_log(
-                    reader.peek(input::SNIFF_LEN).map_err(|e| ScanError::io(name, e))?,
-                ));
+        let is_service = match kind {
+            InputKind::Job => false,
+            InputKind::Service => true,
+            InputKind::Detect => input::looks_like_service_log(
+                reader.peek(input::SNIFF_LEN).map_err(|e| ScanError::io(name, e))?,
+            ),
+        };
         if is_service {
             opts.force_source = Some(Source::Service);
             opts.origin = Some(Arc::from(name));
         }
         let result = self.scanner.scan_chunks(&mut reader, &opts);
         BUFFER.set(reader.into_buffer());
-        let result = result.map_err(|e| ScanError::io(name, e))?;
-        Ok((result, is_service))
+        let mut result = result.map_err(|e| ScanError::io(name, e))?;
+        result.kind = if is_service { LogKind::Service } else { LogKind::Job };
+        Ok(result)
     }
 
     /// Classifies a scan result (with any service logs merged in) into a report.
@@ -207,8 +209,8 @@ impl Analyzer {
 
     /// Scans and classifies bytes in memory.
     pub fn analyze_bytes(&self, path: &str, data: &[u8]) -> FileReport {
-        match self.scan(path, data, false, false) {
-            Ok((r, _)) => self.report(path, r, Vec::new()),
+        match self.scan(path, data, InputKind::Job) {
+            Ok(r) => self.report(path, r, Vec::new()),
             Err(e) => FileReport::failed(path.to_string(), e.to_string()),
         }
     }

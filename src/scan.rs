@@ -124,6 +124,8 @@ pub struct ScanResult {
     pub bytes: u64,
     /// The input held NUL bytes (binary data); it was scanned as text anyway.
     pub binary: bool,
+    /// What the input was read as (set by [`crate::Analyzer::scan`]).
+    pub kind: crate::pairing::LogKind,
 }
 
 impl ScanResult {
@@ -772,7 +774,14 @@ impl<'s> FileScan<'s> {
     fn finish(self) -> ScanResult {
         let mut hits: Vec<PatternHits> = self.hits.into_values().collect();
         hits.sort_by_key(|h| (h.sig, h.pat));
-        ScanResult { context: self.ctx, hits, lines: self.line_no, bytes: 0, binary: self.binary }
+        ScanResult {
+            context: self.ctx,
+            hits,
+            lines: self.line_no,
+            bytes: 0,
+            binary: self.binary,
+            kind: Default::default(),
+        }
     }
 }
 

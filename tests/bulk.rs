@@ -95,8 +95,8 @@ fn reports(path: &Path) -> Vec<FileReport> {
     let a = analyzer();
     let mut out = Vec::new();
     let res = for_each_stream(path, &Limits::default(), |name, rdr| {
-        out.push(match a.scan(name, rdr, false, true) {
-            Ok((r, _)) => a.report(name, r, Vec::new()),
+        out.push(match a.scan(name, rdr, dindlog::InputKind::Detect) {
+            Ok(r) => a.report(name, r, Vec::new()),
             Err(e) => FileReport::failed(name.to_string(), e.to_string()),
         });
     });

@@ -43,12 +43,12 @@ pub fn logs() -> Vec<(PathBuf, PathBuf)> {
 fn analyze(analyzer: &Analyzer, log: &Path, service_logs: &[String]) -> FileReport {
     let name = log.file_name().unwrap().to_string_lossy().into_owned();
     let data = std::fs::read(log).unwrap();
-    let (result, _) = analyzer.scan(&name, &data[..], false, false).unwrap();
+    let result = analyzer.scan(&name, &data[..], dindlog::InputKind::Job).unwrap();
     let service = service_logs
         .iter()
         .map(|s| {
             let bytes = std::fs::read(root().join("corpus").join(s)).unwrap();
-            (s.clone(), analyzer.scan(s, &bytes[..], true, false).unwrap().0)
+            (s.clone(), analyzer.scan(s, &bytes[..], dindlog::InputKind::Service).unwrap())
         })
         .collect();
     analyzer.report(&name, result, service)

@@ -266,10 +266,11 @@ struct Outcome {
 
 fn outcome(data: &[u8], w: &Whole) -> Outcome {
     let a = ANALYZER.clone().with_capacity(w.capacity).with_pipeline(w.pipeline);
-    let report: FileReport = match a.scan("prop.log", Trickle::new(data, w.step), false, false) {
-        Ok((r, _)) => a.report("prop.log", r, Vec::new()),
-        Err(e) => panic!("scan failed: {e}"),
-    };
+    let report: FileReport =
+        match a.scan("prop.log", Trickle::new(data, w.step), dindlog::InputKind::Job) {
+            Ok(r) => a.report("prop.log", r, Vec::new()),
+            Err(e) => panic!("scan failed: {e}"),
+        };
     let findings = report
         .findings
         .iter()

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use dindlog::doctor::DoctorEnv;
 use dindlog::input::Input;
 use dindlog::jobenv::JobEnv;
-use dindlog::{live, Analyzer, FileReport, Summary};
+use dindlog::{live, Analyzer, FileReport, InputKind, Summary};
 
 use super::scan::{attach_config, print_section, summary_of, write_report_files};
 use super::{load_set, stdout, unix_now, use_color_in_job, Result, EXIT_CLEAN};
@@ -161,8 +161,8 @@ fn annotate_inner(args: &AnnotateArgs) -> Result<()> {
     for p in &args.service_logs {
         let input = Input::from_arg(p);
         let name = input.display_name();
-        match input.open().and_then(|r| analyzer.scan(&name, r, true, false)) {
-            Ok((r, _)) => service.push((name, r)),
+        match input.open().and_then(|r| analyzer.scan(&name, r, InputKind::Service)) {
+            Ok(r) => service.push((name, r)),
             Err(e) => eprintln!("dindlog: warning: {e}"),
         }
     }
@@ -179,8 +179,8 @@ fn annotate_inner(args: &AnnotateArgs) -> Result<()> {
         }
         let input = Input::from_arg(p);
         let name = input.display_name();
-        match input.open().and_then(|r| analyzer.scan(&name, r, false, false)) {
-            Ok((r, _)) => {
+        match input.open().and_then(|r| analyzer.scan(&name, r, InputKind::Job)) {
+            Ok(r) => {
                 let mut report = analyzer.report(&name, r, service.clone());
                 diagnose(&analyzer, &mut report, args.no_probe);
                 reports.push(report);

@@ -63,14 +63,15 @@ pub(crate) fn check_fp(paths: &[std::path::PathBuf], common: &CommonArgs) -> Res
     for path in &files {
         let input = Input::Path(path.clone());
         let name = input.display_name();
-        let report = match input.open().and_then(|r| analyzer.scan(&name, r, false, true)) {
-            Ok((r, _)) => analyzer.report(&name, r, Vec::new()),
-            Err(e) => {
-                errored = true;
-                eprintln!("dindlog: {e}");
-                continue;
-            }
-        };
+        let report =
+            match input.open().and_then(|r| analyzer.scan(&name, r, dindlog::InputKind::Detect)) {
+                Ok(r) => analyzer.report(&name, r, Vec::new()),
+                Err(e) => {
+                    errored = true;
+                    eprintln!("dindlog: {e}");
+                    continue;
+                }
+            };
         for f in report.findings.iter().filter(|f| f.role != dindlog::Role::Advice) {
             fps += 1;
             let line = f.evidence.first().map_or(String::new(), |e| e.text.clone());

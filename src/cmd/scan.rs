@@ -8,9 +8,10 @@ use rayon::prelude::*;
 use std::path::PathBuf;
 
 use dindlog::input::Input;
+use dindlog::pairing::{self, LogKind};
 use dindlog::report::{self, HumanOptions, JsonLines};
 use dindlog::{archive, walk};
-use dindlog::{Analyzer, FileReport, ScanResult, Severity, Summary};
+use dindlog::{Analyzer, FileReport, InputKind, ScanResult, Severity, Summary};
 
 use super::{load_set, stdout, unix_now, use_color, Result, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::cli::{FailOn, Format, ReportArgs, ScanArgs};
@@ -22,19 +23,34 @@ struct Scanned {
     result: std::result::Result<Done, String>,
 }
 
-/// An input read to its end, and classified on the thread that read it.
-struct Done {
-    /// A bare service log (sniffed), not a job log.
-    is_service: bool,
-    /// The scan, kept only while it may still be paired: a service log's,
-    /// and a job log's while it is the only one (see [`Shared`]).
-    scan: Option<ScanResult>,
-    /// The report with the explicit service logs only. Only a lone job log
-    /// that sniffed service logs join is classified again at the end.
-    report: FileReport,
-    /// That report as JSON Lines, when the output is JSON Lines: writing
-    /// them out in order is then the only serial work left.
-    jsonl: Option<Vec<u8>>,
+/// An input read to its end, on the thread that read it. Each job log is
+/// classified exactly once: on its thread when it cannot be paired, at the
+/// end when it may be.
+enum Done {
+    /// A bare service log (sniffed): kept until the end, where it joins the
+    /// one job log or is reported on its own.
+    Service(ScanResult),
+    /// The first job log: sniffed service logs may still join it, so it is
+    /// classified at the end.
+    Deferred(ScanResult),
+    /// A job log after the first: no sniffed service log can join it, so it
+    /// was classified on its thread (and its scan dropped: 20,000 of them
+    /// grew the heap by megabytes).
+    Reported {
+        report: FileReport,
+        /// That report as JSON Lines, when the output is JSON Lines: writing
+        /// them out in order is then the only serial work left.
+        jsonl: Option<Vec<u8>>,
+    },
+}
+
+impl Done {
+    fn kind(&self) -> LogKind {
+        match self {
+            Done::Service(_) => LogKind::Service,
+            Done::Deferred(_) | Done::Reported { .. } => LogKind::Job,
+        }
+    }
 }
 
 /// An input named on the command line or found by the walk.
@@ -57,29 +73,29 @@ impl Source {
         let Shared { analyzer, limits, explicit_service, jsonl, .. } = *shared;
         let mut out = Vec::new();
         let mut each = |name: &str, rdr: &mut dyn io::Read| {
-            let result = analyzer.scan(name, rdr, false, true).map_err(|e| e.to_string());
-            let result = result.map(|(r, is_service)| {
-                let mut report = analyzer.report_of(name, &r, explicit_service);
-                // Writing to memory does not fail; if it did, the report
-                // would simply be written at the end instead.
-                let jsonl = jsonl
-                    .then(|| {
-                        let mut buf = Vec::new();
-                        JsonLines::file(&mut buf, &report).ok().map(|()| {
-                            // Held until the end: without the doubling's slack.
-                            buf.shrink_to_fit();
-                            buf
+            let result = analyzer.scan(name, rdr, InputKind::Detect).map_err(|e| e.to_string());
+            let result = result.map(|r| match r.kind {
+                LogKind::Service => Done::Service(r),
+                LogKind::Job if shared.job_logs.fetch_add(1, Relaxed) == 0 => Done::Deferred(r),
+                LogKind::Job => {
+                    let mut report = analyzer.report_of(name, &r, explicit_service);
+                    // Writing to memory does not fail; if it did, the report
+                    // would simply be written at the end instead.
+                    let jsonl = jsonl
+                        .then(|| {
+                            let mut buf = Vec::new();
+                            JsonLines::file(&mut buf, &report).ok().map(|()| {
+                                // Held until the end: without the doubling's slack.
+                                buf.shrink_to_fit();
+                                buf
+                            })
                         })
-                    })
-                    .flatten();
-                // A service log may be paired with a job log; a job log only
-                // while it is the only one.
-                let seen = if is_service { 0 } else { shared.job_logs.fetch_add(1, Relaxed) + 1 };
-                let scan = (seen <= 1).then_some(r);
-                if shared.lighten {
-                    report.lighten();
+                        .flatten();
+                    if shared.lighten {
+                        report.lighten();
+                    }
+                    Done::Reported { report, jsonl }
                 }
-                Done { is_service, scan, report, jsonl }
             });
             out.push(Scanned { name: name.to_string(), result });
         };
@@ -106,9 +122,7 @@ struct Shared<'a> {
     /// Those JSON Lines are the only output of the reports' texts (no report
     /// files): keep only what the summary and exit status need.
     lighten: bool,
-    /// Job logs scanned so far. A bare service log joins a job log only when
-    /// there is exactly one; once a second is seen, job logs' scans are not
-    /// kept past their reports (20,000 of them grew the heap by megabytes).
+    /// Job logs scanned so far: only the first is kept for pairing.
     job_logs: AtomicUsize,
 }
 
@@ -176,8 +190,8 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
     for path in &args.service_logs {
         let input = Input::from_arg(path);
         let name = input.display_name();
-        match input.open().and_then(|r| analyzer.scan(&name, r, true, false)) {
-            Ok((r, _)) => explicit_service.push((name, r)),
+        match input.open().and_then(|r| analyzer.scan(&name, r, InputKind::Service)) {
+            Ok(r) => explicit_service.push((name, r)),
             Err(e) => {
                 errored = true;
                 eprintln!("dindlog: {e}");
@@ -216,41 +230,51 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
 
     // A bare service log given beside exactly one job log belongs to it
     // (`dindlog job.log dind.log`); otherwise each is reported on its own.
-    let job_logs = scanned.iter().filter(|s| matches!(&s.result, Ok(d) if !d.is_service)).count();
-    let pair = job_logs == 1;
-    let mut sniffed_service = Vec::new();
-    let mut pending: Vec<Scanned> = Vec::new();
-    for s in scanned {
-        match s.result {
-            Ok(Done { is_service: true, scan: Some(r), .. }) if pair => {
-                sniffed_service.push((s.name, r))
-            }
-            _ => pending.push(s),
-        }
+    let ok: Vec<usize> = (0..scanned.len()).filter(|&i| scanned[i].result.is_ok()).collect();
+    let kinds: Vec<LogKind> =
+        ok.iter().filter_map(|&i| scanned[i].result.as_ref().ok().map(Done::kind)).collect();
+    let pairs = pairing::pair(&kinds);
+    let mut joins: Vec<Option<Vec<usize>>> = vec![None; scanned.len()];
+    let mut joined = vec![false; scanned.len()];
+    for (job, services) in pairs.jobs {
+        let services: Vec<usize> = services.into_iter().map(|s| ok[s]).collect();
+        services.iter().for_each(|&s| joined[s] = true);
+        joins[ok[job]] = Some(services);
     }
-
-    let mut reports = Vec::with_capacity(pending.len());
+    let mut slots: Vec<Option<Scanned>> = scanned.into_iter().map(Some).collect();
+    let mut reports = Vec::with_capacity(slots.len());
     // Each report's JSON Lines when made early and still its report.
-    let mut early = Vec::with_capacity(pending.len());
-    for s in pending {
-        match s.result {
-            Ok(Done { is_service: false, scan: Some(r), .. }) if !sniffed_service.is_empty() => {
+    let mut early = Vec::with_capacity(slots.len());
+    for i in 0..slots.len() {
+        // A service log that joins a job log is read with it, wherever it stands.
+        if joined[i] {
+            continue;
+        }
+        let Some(s) = slots[i].take() else { continue };
+        let report = match s.result {
+            Ok(Done::Reported { report, jsonl }) => {
+                early.push(jsonl);
+                reports.push(report);
+                continue;
+            }
+            Ok(Done::Deferred(r)) => {
                 let mut service = explicit_service.clone();
-                service.extend(sniffed_service.iter().cloned());
-                reports.push(analyzer.report(&s.name, r, service));
-                early.push(None);
+                for &j in joins[i].as_deref().unwrap_or_default() {
+                    if let Some(Scanned { name, result: Ok(Done::Service(r)) }) = slots[j].take() {
+                        service.push((name, r));
+                    }
+                }
+                analyzer.report(&s.name, r, service)
             }
-            Ok(done) => {
-                reports.push(done.report);
-                early.push(done.jsonl);
-            }
+            Ok(Done::Service(r)) => analyzer.report_of(&s.name, &r, &explicit_service),
             Err(e) => {
                 errored = true;
                 eprintln!("dindlog: {e}");
-                reports.push(FileReport::failed(s.name, e));
-                early.push(None);
+                FileReport::failed(s.name, e)
             }
-        }
+        };
+        reports.push(report);
+        early.push(None);
     }
 
     attach_config(&args.reports, &mut reports)?;
