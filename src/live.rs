@@ -57,20 +57,10 @@ pub fn fold_probe(set: &SignatureSet, report: &mut FileReport, doctor: &DoctorRe
         .filter_map(|c| c.class.map(|id| (id, probe_line(&format!("{}: {}", c.name, c.message)))))
         .filter(|(id, _)| probed(set, id))
         .collect();
-    let confirmed: Vec<&str> = failed.iter().map(|(id, _)| *id).collect();
-    // A failed check that names no class this report can use still tells a
-    // person what the probe met (a closed port, a name that does not resolve).
-    let unattributed: Vec<Evidence> = doctor
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Fail && !c.class.is_some_and(|id| probed(set, id)))
-        .map(|c| probe_line(&format!("{}: {}", c.name, c.message)))
-        .collect();
-    for f in report.findings.iter_mut() {
-        if matches!(f.role, Role::Cause | Role::Candidate) && probed(set, &f.id) {
-            f.evidence.extend(unattributed.iter().cloned());
-        }
-    }
+    // A probe settles what the log left open; against a cause the log names
+    // outright, a failed check is only more evidence.
+    let log_has_cause = report.findings.iter().any(|f| f.role == Role::Cause);
+    let mut confirmed: Vec<&str> = Vec::new();
     for (id, evidence) in &failed {
         match report.findings.iter_mut().find(|f| f.id == *id) {
             Some(f) => {
@@ -80,8 +70,9 @@ pub fn fold_probe(set: &SignatureSet, report: &mut FileReport, doctor: &DoctorRe
                     f.question = None;
                 }
                 f.confidence = f.confidence.max(CONFIRMED);
+                confirmed.push(id);
             }
-            None => {
+            None if !log_has_cause => {
                 let Some(sig) = set.by_id(id) else { continue };
                 if sig.kind == Kind::Advice {
                     continue;
@@ -90,7 +81,23 @@ pub fn fold_probe(set: &SignatureSet, report: &mut FileReport, doctor: &DoctorRe
                 let mut f = Finding::of(sig, role, vec![evidence.clone()], &report.context);
                 f.confidence = PROBE_ONLY;
                 report.findings.push(f);
+                confirmed.push(id);
             }
+            None => {}
+        }
+    }
+    // A failed check that names no class this report can use still tells a
+    // person what the probe met (a closed port, a name that does not resolve).
+    let unattributed: Vec<Evidence> = doctor
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .filter(|c| !c.class.is_some_and(|id| confirmed.contains(&id)))
+        .map(|c| probe_line(&format!("{}: {}", c.name, c.message)))
+        .collect();
+    for f in report.findings.iter_mut() {
+        if matches!(f.role, Role::Cause | Role::Candidate) && probed(set, &f.id) {
+            f.evidence.extend(unattributed.iter().cloned());
         }
     }
     if let Some(daemon) = &doctor.daemon {

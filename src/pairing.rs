@@ -29,47 +29,53 @@ pub enum LogKind {
     Service,
 }
 
-/// Where each scanned input goes, by index into the list given to [`pair`].
+/// What to report for one input, in input order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pairing {
-    /// Job logs, each with the indexes of the sniffed service logs that join it.
-    pub jobs: Vec<(usize, Vec<usize>)>,
-    /// Service logs that join no job log: each is reported on its own.
-    pub alone: Vec<usize>,
+pub enum Placement {
+    /// A job log (index), read with the sniffed service logs (indexes) that join it.
+    Job(usize, Vec<usize>),
+    /// A service log that joins no job log: reported on its own.
+    Alone(usize),
 }
 
 /// Joins sniffed service logs to the job log they belong to: all of them to
-/// the one job log when there is exactly one, none otherwise.
-pub fn pair(kinds: &[LogKind]) -> Pairing {
-    let jobs: Vec<usize> = (0..kinds.len()).filter(|&i| kinds[i] == LogKind::Job).collect();
+/// the one job log when there is exactly one, none otherwise. Returns what
+/// to report, in input order; a service log that joins a job log is not
+/// listed on its own.
+pub fn pair(kinds: &[LogKind]) -> Vec<Placement> {
+    let jobs = kinds.iter().filter(|&&k| k == LogKind::Job).count();
     let services: Vec<usize> = (0..kinds.len()).filter(|&i| kinds[i] == LogKind::Service).collect();
-    match jobs.as_slice() {
-        [only] => Pairing { jobs: vec![(*only, services)], alone: Vec::new() },
-        _ => Pairing { jobs: jobs.into_iter().map(|j| (j, Vec::new())).collect(), alone: services },
+    let mut out = Vec::with_capacity(kinds.len());
+    for (i, kind) in kinds.iter().enumerate() {
+        match kind {
+            LogKind::Job if jobs == 1 => out.push(Placement::Job(i, services.clone())),
+            LogKind::Job => out.push(Placement::Job(i, Vec::new())),
+            LogKind::Service if jobs == 1 => {}
+            LogKind::Service => out.push(Placement::Alone(i)),
+        }
     }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use LogKind::{Job, Service};
+    use Placement::Alone;
 
     #[test]
     fn a_lone_job_log_takes_every_service_log_in_either_order() {
-        assert_eq!(pair(&[Job, Service]), Pairing { jobs: vec![(0, vec![1])], alone: vec![] });
-        assert_eq!(
-            pair(&[Service, Job, Service]),
-            Pairing { jobs: vec![(1, vec![0, 2])], alone: vec![] }
-        );
+        assert_eq!(pair(&[Job, Service]), [Placement::Job(0, vec![1])]);
+        assert_eq!(pair(&[Service, Job, Service]), [Placement::Job(1, vec![0, 2])]);
     }
 
     #[test]
     fn beside_two_job_logs_a_service_log_stands_alone() {
         assert_eq!(
             pair(&[Job, Service, Job]),
-            Pairing { jobs: vec![(0, vec![]), (2, vec![])], alone: vec![1] }
+            [Placement::Job(0, vec![]), Alone(1), Placement::Job(2, vec![])]
         );
-        assert_eq!(pair(&[Service]), Pairing { jobs: vec![], alone: vec![0] });
-        assert_eq!(pair(&[]), Pairing { jobs: vec![], alone: vec![] });
+        assert_eq!(pair(&[Service]), [Alone(0)]);
+        assert_eq!(pair(&[]), []);
     }
 }

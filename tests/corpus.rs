@@ -43,7 +43,8 @@ pub fn logs() -> Vec<(PathBuf, PathBuf)> {
 fn analyze(analyzer: &Analyzer, log: &Path, service_logs: &[String]) -> FileReport {
     let name = log.file_name().unwrap().to_string_lossy().into_owned();
     let data = std::fs::read(log).unwrap();
-    let result = analyzer.scan(&name, &data[..], dindlog::InputKind::Job).unwrap();
+    // As the command line reads a file: a bare service log is recognised.
+    let result = analyzer.scan(&name, &data[..], dindlog::InputKind::Detect).unwrap();
     let service = service_logs
         .iter()
         .map(|s| {

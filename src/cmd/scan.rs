@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use std::path::PathBuf;
 
 use dindlog::input::Input;
-use dindlog::pairing::{self, LogKind};
+use dindlog::pairing::{self, LogKind, Placement};
 use dindlog::report::{self, HumanOptions, JsonLines};
 use dindlog::{archive, walk};
 use dindlog::{Analyzer, FileReport, InputKind, ScanResult, Severity, Summary};
@@ -230,52 +230,53 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
 
     // A bare service log given beside exactly one job log belongs to it
     // (`dindlog job.log dind.log`); otherwise each is reported on its own.
-    let ok: Vec<usize> = (0..scanned.len()).filter(|&i| scanned[i].result.is_ok()).collect();
-    let kinds: Vec<LogKind> =
-        ok.iter().filter_map(|&i| scanned[i].result.as_ref().ok().map(Done::kind)).collect();
-    let pairs = pairing::pair(&kinds);
-    let mut joins: Vec<Option<Vec<usize>>> = vec![None; scanned.len()];
-    let mut joined = vec![false; scanned.len()];
-    for (job, services) in pairs.jobs {
-        let services: Vec<usize> = services.into_iter().map(|s| ok[s]).collect();
-        services.iter().for_each(|&s| joined[s] = true);
-        joins[ok[job]] = Some(services);
-    }
-    let mut slots: Vec<Option<Scanned>> = scanned.into_iter().map(Some).collect();
-    let mut reports = Vec::with_capacity(slots.len());
-    // Each report's JSON Lines when made early and still its report.
-    let mut early = Vec::with_capacity(slots.len());
-    for i in 0..slots.len() {
-        // A service log that joins a job log is read with it, wherever it stands.
-        if joined[i] {
-            continue;
-        }
-        let Some(s) = slots[i].take() else { continue };
-        let report = match s.result {
-            Ok(Done::Reported { report, jsonl }) => {
-                early.push(jsonl);
-                reports.push(report);
-                continue;
+    // (input position, report, its JSON Lines when made early), put back in
+    // input order at the end.
+    let mut placed: Vec<(usize, FileReport, Option<Vec<u8>>)> = Vec::with_capacity(scanned.len());
+    let mut kinds = Vec::new();
+    let mut slots: Vec<(usize, String, Option<Done>)> = Vec::new();
+    for (pos, s) in scanned.into_iter().enumerate() {
+        match s.result {
+            Ok(done) => {
+                kinds.push(done.kind());
+                slots.push((pos, s.name, Some(done)));
             }
-            Ok(Done::Deferred(r)) => {
-                let mut service = explicit_service.clone();
-                for &j in joins[i].as_deref().unwrap_or_default() {
-                    if let Some(Scanned { name, result: Ok(Done::Service(r)) }) = slots[j].take() {
-                        service.push((name, r));
-                    }
-                }
-                analyzer.report(&s.name, r, service)
-            }
-            Ok(Done::Service(r)) => analyzer.report_of(&s.name, &r, &explicit_service),
             Err(e) => {
                 errored = true;
                 eprintln!("dindlog: {e}");
-                FileReport::failed(s.name, e)
+                placed.push((pos, FileReport::failed(s.name, e), None));
             }
-        };
-        reports.push(report);
-        early.push(None);
+        }
     }
+    for place in pairing::pair(&kinds) {
+        let (index, joining) = match place {
+            Placement::Job(i, services) => (i, services),
+            Placement::Alone(i) => (i, Vec::new()),
+        };
+        let pos = slots[index].0;
+        let name = std::mem::take(&mut slots[index].1);
+        let report = match slots[index].2.take() {
+            None => continue,
+            Some(Done::Reported { report, jsonl }) => {
+                placed.push((pos, report, jsonl));
+                continue;
+            }
+            Some(Done::Deferred(r)) => {
+                let mut service = explicit_service.clone();
+                for j in joining {
+                    if let Some(Done::Service(r)) = slots[j].2.take() {
+                        service.push((std::mem::take(&mut slots[j].1), r));
+                    }
+                }
+                analyzer.report(&name, r, service)
+            }
+            Some(Done::Service(r)) => analyzer.report_of(&name, &r, &explicit_service),
+        };
+        placed.push((pos, report, None));
+    }
+    placed.sort_by_key(|(pos, ..)| *pos);
+    let (mut reports, early): (Vec<FileReport>, Vec<Option<Vec<u8>>>) =
+        placed.into_iter().map(|(_, r, j)| (r, j)).unzip();
 
     attach_config(&args.reports, &mut reports)?;
     let mut summary = Summary::default();
