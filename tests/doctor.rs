@@ -639,13 +639,13 @@ fn ping_unix(path: &Path) -> bool {
 /// Starts a daemon or says why the test is skipped.
 fn dockerd_or_skip(name: &str, args: &[String]) -> Option<Dockerd> {
     if let Some(why) = Dockerd::unavailable() {
-        eprintln!("skipped: {why}");
+        util::skip(&format!("doctor dockerd {name}"), &why);
         return None;
     }
     match Dockerd::start(name, args) {
         Ok(d) => Some(d),
         Err(why) => {
-            eprintln!("skipped: {why}");
+            util::skip(&format!("doctor dockerd {name}"), &why);
             None
         }
     }
@@ -727,7 +727,7 @@ fn dindlog_run_docker(root: &Path, host: &str, docker_args: &[&str]) -> Option<u
     let docker =
         ["/usr/bin/docker", "/usr/local/bin/docker"].into_iter().find(|p| Path::new(p).exists());
     let Some(docker) = docker else {
-        eprintln!("skipped: no docker CLI");
+        util::skip("doctor run docker", "no docker CLI (apt-get install docker.io)");
         return None;
     };
     let log = root.join("run.log");

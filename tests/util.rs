@@ -60,3 +60,18 @@ pub fn write(dir: &Path, name: &str, data: &[u8]) -> PathBuf {
     std::fs::write(&p, data).unwrap();
     p
 }
+
+/// A test that cannot run here because a real component (dockerd, xmllint, a
+/// shell) is missing says so where a person sees it: on the real standard
+/// error, which cargo's capture does not hide, and in
+/// `target/tmp/skipped-components.txt`, which `.ci/run` prints at the end.
+/// Under `CI=true` a missing component is a failure: CI installs them.
+pub fn skip(test: &str, why: &str) {
+    let line = format!("SKIPPED {test}: {why}");
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "{line} (CI=true: CI must provide it)");
+    let _ = writeln!(std::io::stderr(), "{line}");
+    let list = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("skipped-components.txt");
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(list) {
+        let _ = writeln!(f, "{line}");
+    }
+}
