@@ -207,11 +207,78 @@ impl Analyzer {
         report
     }
 
+    /// Reads several inputs as `dindlog scan` does, one after another: each
+    /// taken for [`InputKind::Detect`], sniffed service logs joined to the one
+    /// job log by [`pairing::pair`], `explicit` service logs (`--service-log`)
+    /// joined to every job log, each job log classified once. The command line
+    /// runs the same steps on several threads.
+    pub fn analyze_all<R: Read>(
+        &self,
+        inputs: Vec<(String, R)>,
+        explicit: &[(String, ScanResult)],
+    ) -> Vec<FileReport> {
+        let mut out: Vec<(usize, FileReport)> = Vec::new();
+        // (input position, name, scan) of each input read; failures are reported at once.
+        let mut slots: Vec<(usize, String, Option<ScanResult>)> = Vec::new();
+        for (pos, (name, rdr)) in inputs.into_iter().enumerate() {
+            match self.scan(&name, rdr, InputKind::Detect) {
+                Ok(r) => slots.push((pos, name, Some(r))),
+                Err(e) => out.push((pos, FileReport::failed(name, e.to_string()))),
+            }
+        }
+        let kinds: Vec<LogKind> =
+            slots.iter().map(|(_, _, r)| r.as_ref().map_or(LogKind::Job, |r| r.kind)).collect();
+        for place in pairing::pair(&kinds) {
+            let (i, joining) = match place {
+                pairing::Placement::Job(i, services) => (i, services),
+                pairing::Placement::Alone(i) => (i, Vec::new()),
+            };
+            let mut service = explicit.to_vec();
+            for j in joining {
+                if let Some(r) = slots[j].2.take() {
+                    service.push((std::mem::take(&mut slots[j].1), r));
+                }
+            }
+            if let Some(r) = slots[i].2.take() {
+                out.push((slots[i].0, self.report(&slots[i].1, r, service)));
+            }
+        }
+        out.sort_by_key(|(pos, _)| *pos);
+        out.into_iter().map(|(_, r)| r).collect()
+    }
+
     /// Scans and classifies bytes in memory.
     pub fn analyze_bytes(&self, path: &str, data: &[u8]) -> FileReport {
         match self.scan(path, data, InputKind::Job) {
             Ok(r) => self.report(path, r, Vec::new()),
             Err(e) => FileReport::failed(path.to_string(), e.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sequential whole-scan path pairs as the command line does: a bare
+    /// dind log beside one job log joins it, beside two it stands alone, and
+    /// reports keep the input order.
+    #[test]
+    fn analyze_all_pairs_like_the_command_line() {
+        let a = Analyzer::new(SignatureSet::builtin().unwrap());
+        let job: &[u8] = b"$ docker info\nerror during connect: Get \"https://docker:2376/v1.24/info\": dial tcp: lookup docker on 10.0.0.2:53: no such host\n";
+        let svc: &[u8] =
+            b"mount: permission denied (are you root?)\nCould not mount /sys/kernel/security.\n";
+        let paired = a.analyze_all(vec![("dind.log".into(), svc), ("job.log".into(), job)], &[]);
+        assert_eq!(paired.len(), 1);
+        assert_eq!(paired[0].service_logs, ["dind.log"]);
+        assert_eq!(paired[0].root_cause().map(|f| f.id.as_str()), Some("dind-not-privileged"));
+        let apart = a.analyze_all(
+            vec![("a.log".into(), job), ("dind.log".into(), svc), ("b.log".into(), job)],
+            &[],
+        );
+        let names: Vec<&str> = apart.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(names, ["a.log", "dind.log", "b.log"]);
+        assert!(apart[0].root_cause().is_none());
     }
 }

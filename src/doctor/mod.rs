@@ -24,8 +24,8 @@
 //! never touch the real environment or the real `/certs`.
 
 mod checks;
-mod host;
-mod http;
+pub mod host;
+pub mod http;
 mod local;
 mod net;
 mod output;
