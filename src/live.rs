@@ -136,7 +136,7 @@ fn probe_line(text: &str) -> Evidence {
         line: 0,
         source: Source::Probe,
         section: None,
-        text: format!("probe {text}"),
+        text: text.to_string(),
         captures: Vec::new(),
         origin: None,
     }

@@ -41,6 +41,8 @@ fn diagnose(analyzer: &Analyzer, report: &mut FileReport, no_probe: bool) {
         let env = DoctorEnv { timeout: PROBE_TIMEOUT, ..DoctorEnv::from_process_env() };
         let doctor = dindlog::doctor::run(&env);
         live::fold_probe(analyzer.signatures(), report, &doctor);
+        // A class the probe found alone gets the environment's lines too.
+        live::add_environment(analyzer.signatures(), report, &JobEnv::from_process());
     }
 }
 

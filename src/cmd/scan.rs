@@ -333,6 +333,15 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
     })
 }
 
+/// `1 finding`, `2 findings`.
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// The human report inside a GitLab collapsible section.
 pub(crate) fn print_section(
     w: &mut dyn Write,
@@ -350,8 +359,8 @@ pub(crate) fn print_section(
     }
     let findings: usize = reports.iter().map(|r| r.findings.len()).sum();
     let header = match reports.iter().find_map(|r| r.root_cause()) {
-        Some(f) => format!("dindlog: root cause {} ({findings} findings)", f.id),
-        None => format!("dindlog: {findings} findings"),
+        Some(f) => format!("dindlog: root cause {} ({})", f.id, plural(findings, "finding")),
+        None => format!("dindlog: {}", plural(findings, "finding")),
     };
     report::gitlab_section(w, &header, &String::from_utf8_lossy(&body), unix_now())?;
     Ok(())

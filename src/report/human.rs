@@ -43,10 +43,10 @@ pub fn print_human(w: &mut dyn Write, r: &FileReport, opts: HumanOptions) -> io:
     if r.findings.is_empty() {
         writeln!(
             w,
-            "{}No known Docker-build failure found{} ({} lines read).",
+            "{}No known Docker-build failure found{} ({} read).",
             st.green(),
             st.reset(),
-            r.lines
+            if r.lines == 1 { "1 line".to_string() } else { format!("{} lines", r.lines) }
         )?;
         if r.context.outcome == Some(crate::context::Outcome::Failed) {
             writeln!(w, "The job failed for a reason dindlog does not know yet.")?;

@@ -347,10 +347,28 @@ fn parse_pattern(pos: &Positions<'_>, p: &RawPattern) -> Result<Pattern, LoadErr
 /// automaton: the syntax, and the compiled-size limit (from the parsed size).
 /// User files are also compiled, which is the only exact size check; the
 /// built-ins are trusted (see [`RegexCheck`]).
+/// Whether a regex has an unbounded `.*` or `.+`: a match could then be
+/// longer than the scanner's overlap between the pieces of an over-long line
+/// ([`crate::reader::OVERLAP`]), and such a line would match differently
+/// read whole and read in pieces.
+pub(crate) fn has_unbounded_dot(re: &str) -> bool {
+    let b = re.as_bytes();
+    (1..b.len())
+        .any(|i| matches!(b[i], b'*' | b'+') && b[i - 1] == b'.' && (i < 2 || b[i - 2] != b'\\'))
+}
+
 fn compile(pos: &Positions<'_>, re: &Spanned<String>, name: &str) -> Result<LazyRegex, LoadError> {
     let lazy = LazyRegex::new(re.get_ref().clone());
     if pos.check == RegexCheck::Trusted {
         return Ok(lazy);
+    }
+    if has_unbounded_dot(re.get_ref()) {
+        return Err(pos.err(
+            re.span(),
+            format!(
+                "pattern '{name}': `.*` and `.+` may span past the scanner's 4 KiB overlap on long lines; bound them, e.g. `.{{0,1024}}`"
+            ),
+        ));
     }
     let err = |detail: String| {
         pos.err(re.span(), format!("pattern '{name}': regex does not compile: {detail}"))

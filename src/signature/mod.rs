@@ -473,9 +473,28 @@ mod tests {
             for p in &sig.patterns {
                 for re in p.regex.iter().chain(&p.not_regex) {
                     assert!(re.get().is_some(), "{}: {}: {}", sig.id, p.name, re.as_str());
+                    assert!(
+                        !load::has_unbounded_dot(re.as_str()),
+                        "{}: {}: bound its .* (the scan overlap)",
+                        sig.id,
+                        p.name
+                    );
                 }
             }
         }
+    }
+
+    /// Regression: `a.*b` spanning a 9 KiB line matched differently read
+    /// whole (the naive scan) and in pieces (the fast scan at 8 KiB).
+    #[test]
+    fn unbounded_dots_are_refused_in_user_signatures() {
+        assert!(load::has_unbounded_dot("a.*b") && load::has_unbounded_dot(".+x"));
+        assert!(!load::has_unbounded_dot(r"a\.*b") && !load::has_unbounded_dot("a.{0,1024}b"));
+        let text = "id = \"x-y\"\ntitle = \"t\"\nkind = \"root\"\nseverity = \"error\"\nsummary = \"s\"\n\
+docs = [\"https://docs.gitlab.com/\"]\nfix = \"f\\ng\"\n[[pattern]]\nname = \"p\"\nliterals = [\"abcd\"]\n\
+regex = 'abcd.*efgh'\n[tests]\nmatch = [\"abcd efgh\"]\nno_match = [\"abc\"]\n";
+        let err = Signature::from_toml(text, Path::new("x-y.toml")).unwrap_err().to_string();
+        assert!(err.contains("bound them"), "{err}");
     }
 
     #[test]
