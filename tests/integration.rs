@@ -20,5 +20,7 @@ mod lint;
 mod oracle;
 /// Properties: findings unchanged by colour codes, `\r` rewrites, timestamp headers and continuations, CRLF, buffer and read sizes.
 mod prop;
+/// A reference scanner written from the format's description, sharing no code with dindlog's.
+mod reference;
 /// The knowledge base: every example line of every signature, and registry invariants.
 mod signatures;

@@ -30,3 +30,29 @@ fn fast_scan_equals_naive_scan_at_every_buffer_size() {
     }
     assert!(checked >= 400);
 }
+
+/// The fast scan against the reference that shares nothing with it (its own
+/// line splitting, header parsing, continuation joining, decoding and
+/// regexes), on every corpus log at several buffer and read sizes.
+#[test]
+fn fast_scan_agrees_with_the_independent_reference() {
+    let set = SignatureSet::builtin().unwrap();
+    let scanner = Scanner::new(set.clone());
+    let sigs: Vec<_> = set.iter().collect();
+    for (log, _) in logs() {
+        let data = std::fs::read(&log).unwrap();
+        for (capacity, step) in [(8192, 8192), (8193, 1), (1 << 20, 1 << 20)] {
+            for pipeline in [false, true] {
+                let opts = ScanOptions { capacity, pipeline, ..ScanOptions::default() };
+                let got = scanner.scan_reader(Trickle::new(&data, step), &opts).unwrap();
+                let diff = crate::reference::compare(&sigs, &data, &got);
+                assert!(
+                    diff.is_empty(),
+                    "{}: capacity {capacity}, read size {step}, pipeline {pipeline}:\n{}",
+                    log.display(),
+                    diff.join("\n")
+                );
+            }
+        }
+    }
+}
