@@ -79,6 +79,10 @@ pub struct Finding {
     /// What the finding rests on (a strong pattern, or weak evidence a rule settled).
     #[serde(skip)]
     basis: Basis,
+    /// How likely the class is before this log's other evidence: its rank, or
+    /// the rank of the rule that made it a candidate.
+    #[serde(skip)]
+    prior: u8,
 }
 
 /// What made a class a finding: it sets the confidence before the log's other
@@ -151,6 +155,7 @@ impl Finding {
             config: None,
             confidence: 0.0,
             basis: Basis::Strong,
+            prior: sig.rank,
         }
     }
 }
@@ -179,13 +184,21 @@ pub fn classify_in(set: &SignatureSet, result: &ScanResult, ctx: &JobContext) ->
         if has(Strength::Veto) {
             continue;
         }
+        // A class that needs what the job is known not to have cannot be it.
+        if sig.requires.as_ref().is_some_and(|r| ctx.eval(r) == Tri::False) {
+            continue;
+        }
+        let mut prior = sig.rank;
         let status = if has(Strength::Strong) {
             Status::Found(Basis::Strong)
         } else if has(Strength::Weak) {
             match rules_verdict(sig, &matched, ctx) {
-                Tri::True => Status::Found(Basis::Rule),
-                Tri::Unknown => Status::Candidate,
-                Tri::False => continue,
+                (Tri::True, _) => Status::Found(Basis::Rule),
+                (Tri::Unknown, rank) => {
+                    prior = rank.unwrap_or(prior);
+                    Status::Candidate
+                }
+                (Tri::False, _) => continue,
             }
         } else {
             continue;
@@ -215,6 +228,7 @@ pub fn classify_in(set: &SignatureSet, result: &ScanResult, ctx: &JobContext) ->
         f.first_line = first_line;
         f.count = count;
         f.basis = basis;
+        f.prior = prior;
         findings.push(f);
     }
     explain(set, &mut findings);
@@ -222,8 +236,8 @@ pub fn classify_in(set: &SignatureSet, result: &ScanResult, ctx: &JobContext) ->
     for f in findings.iter_mut().filter(|f| f.role == Role::Candidate) {
         f.question = set.by_id(&f.id).and_then(|s| s.question.clone());
     }
-    order(set, &mut findings);
-    assign_confidence(set, &mut findings);
+    order(&mut findings);
+    assign_confidence(&mut findings);
     findings
 }
 
@@ -231,8 +245,8 @@ pub fn classify_in(set: &SignatureSet, result: &ScanResult, ctx: &JobContext) ->
 /// (the daemon's own words) raises it, and open candidates share what is left
 /// in proportion to their prior rank, so the most likely comes first and none
 /// claims certainty.
-fn assign_confidence(set: &SignatureSet, findings: &mut [Finding]) {
-    let rank = |f: &Finding| f64::from(set.by_id(&f.id).map_or(50, |s| s.rank).max(1));
+fn assign_confidence(findings: &mut [Finding]) {
+    let rank = |f: &Finding| f64::from(f.prior.max(1));
     let open: f64 = findings.iter().filter(|f| f.basis == Basis::Open).map(rank).sum();
     let others = findings.iter().any(|f| f.basis != Basis::Open && f.role == Role::Cause);
     let confidences: Vec<f64> = findings
@@ -262,23 +276,31 @@ fn assign_confidence(set: &SignatureSet, findings: &mut [Finding]) {
 
 /// Whether weak evidence becomes a finding: any rule true wins, then any rule
 /// the log cannot decide; with no rules at all, weak evidence is a candidate.
-fn rules_verdict(sig: &Signature, matched: &BTreeSet<usize>, ctx: &JobContext) -> Tri {
+/// With a candidate comes the highest rank among the rules that made it one.
+fn rules_verdict(
+    sig: &Signature,
+    matched: &BTreeSet<usize>,
+    ctx: &JobContext,
+) -> (Tri, Option<u8>) {
     if sig.rules.is_empty() {
-        return Tri::Unknown;
+        return (Tri::Unknown, None);
     }
     let mut best = Tri::False;
+    let mut rank: Option<u8> = None;
     for rule in &sig.rules {
         let lines_ok = rule.all_of.iter().all(|p| matched.contains(p))
             && !rule.none_of.iter().any(|p| matched.contains(p));
         let v = if lines_ok { ctx.eval(&rule.context) } else { Tri::False };
         match v {
-            Tri::True if rule.candidate => best = Tri::Unknown,
-            Tri::True => return Tri::True,
-            Tri::Unknown => best = Tri::Unknown,
+            Tri::True if !rule.candidate => return (Tri::True, None),
+            Tri::True | Tri::Unknown => {
+                best = Tri::Unknown;
+                rank = rank.max(rule.rank);
+            }
             Tri::False => {}
         }
     }
-    best
+    (best, rank)
 }
 
 /// Marks findings explained by a cause as its symptoms, following chains to
@@ -366,8 +388,8 @@ fn prune_candidates(findings: &mut Vec<Finding>) {
 
 /// Most likely root cause first: causes (by severity, how much they explain,
 /// first line, rank), then candidates (by rank), then symptoms, then advice.
-fn order(set: &SignatureSet, findings: &mut [Finding]) {
-    let rank = |f: &Finding| set.by_id(&f.id).map_or(0, |s| s.rank);
+fn order(findings: &mut [Finding]) {
+    let rank = |f: &Finding| f.prior;
     findings.sort_by(|a, b| {
         a.role
             .cmp(&b.role)
@@ -479,6 +501,55 @@ mod tests {
         }
         assert!(f.iter().all(|f| confidence_words(f.confidence) == "one of several"));
         assert_eq!(confidence_words(0.8), "likely");
+    }
+
+    fn sig(toml: &str) -> Signature {
+        Signature::from_toml(toml, std::path::Path::new("")).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const HEAD: &str = "kind = \"root\"\nseverity = \"error\"\nsummary = \"s\"\nquestion = \"q\"\n\
+docs = [\"https://docs.gitlab.com/\"]\nfix = \"f\\ng\"\n";
+    const TESTS: &str =
+        "[tests]\nmatch = [\"lookup docker on 10.96.0.10:53: no such host\"]\nno_match = [\"x\"]\n";
+
+    /// `[requires]` drops a class the job cannot have; a rule's `rank` lifts a
+    /// candidate; `like` shares another class's evidence (issue 14).
+    #[test]
+    fn requires_rule_rank_and_like() {
+        let a = sig(&format!(
+            "id = \"a-class\"\ntitle = \"A\"\nrank = 60\nrequires = {{ daemon_service = true }}\n{HEAD}\
+[[pattern]]\nname = \"nsh\"\nliterals = [\"lookup docker\"]\nregex = 'lookup docker on \\S+: no such host'\nstrength = \"weak\"\n{TESTS}"
+        ));
+        let b = sig(&format!(
+            "id = \"b-class\"\ntitle = \"B\"\nrank = 10\n{HEAD}\
+[[pattern]]\nname = \"nsh\"\nlike = \"a-class/nsh\"\nstrength = \"weak\"\n\
+[[pattern]]\nname = \"kube-dns\"\nliterals = [\" on 10.96.0.10:53\"]\nstrength = \"context\"\n\
+[[rule]]\nall_of = [\"nsh\", \"kube-dns\"]\nverdict = \"candidate\"\nrank = 90\n{TESTS}"
+        ));
+        let set = SignatureSet::new(vec![a, b]).unwrap();
+        assert_eq!(
+            set.by_id("b-class").unwrap().patterns[0].literals,
+            ["lookup docker"],
+            "like resolved"
+        );
+        let scanner = crate::scan::Scanner::new(set.clone());
+        let ids = |log: &[u8]| -> Vec<String> {
+            classify(&set, &scanner.scan_bytes(log)).into_iter().map(|f| f.id).collect()
+        };
+        // No preamble: both open, and the rule's rank puts b first.
+        assert_eq!(ids(b"lookup docker on 10.96.0.10:53: no such host\n"), ["b-class", "a-class"]);
+        // Another resolver: b's only rule does not hold, so its weak evidence is dropped.
+        assert_eq!(ids(b"lookup docker on 10.0.0.2:53: no such host\n"), ["a-class"]);
+        // A preamble with no service that could be a daemon: a-class cannot be it.
+        let preamble = b"Running with gitlab-runner 17.3.1 (66269445)\nUsing Docker executor with image alpine:3.20 ...\n\
+Starting service redis:7...\nlookup docker on 10.96.0.10:53: no such host\n";
+        assert_eq!(ids(preamble), ["b-class"]);
+        let with_dind = b"Running with gitlab-runner 17.3.1 (66269445)\nUsing Docker executor with image docker:24.0.5 ...\n\
+Starting service registry.example.com/ci/docker:24...\nlookup docker on 10.0.0.2:53: no such host\n";
+        assert!(
+            ids(with_dind).contains(&"a-class".to_string()),
+            "a service that could be a daemon"
+        );
     }
 
     #[test]

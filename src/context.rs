@@ -219,6 +219,21 @@ impl JobContext {
         }
     }
 
+    fn has_daemon_service(&self) -> Tri {
+        let daemonish = |s: &String| {
+            let s = s.to_ascii_lowercase();
+            ["docker", "dind", "buildkit"].iter().any(|w| s.contains(w))
+        };
+        if self.services.iter().any(daemonish) || self.env_service.is_some() {
+            return Tri::True;
+        }
+        match self.executor.as_deref() {
+            Some("shell") => Tri::False,
+            _ if self.services_known() => Tri::False,
+            _ => Tri::Unknown,
+        }
+    }
+
     fn has_registry_host_service(&self) -> Tri {
         if self.services.iter().any(|s| is_dind(s) && has_registry_host(s)) {
             Tri::True
@@ -237,6 +252,12 @@ impl JobContext {
         }
         if let Some(want) = cond.dind_service {
             t = t.and(match self.has_dind_service() {
+                Tri::Unknown => Tri::Unknown,
+                have => Tri::from_bool((have == Tri::True) == want),
+            });
+        }
+        if let Some(want) = cond.daemon_service {
+            t = t.and(match self.has_daemon_service() {
                 Tri::Unknown => Tri::Unknown,
                 have => Tri::from_bool((have == Tri::True) == want),
             });

@@ -44,6 +44,12 @@ pub const MAX_EVIDENCE: usize = 5;
 const EXCERPT: usize = 400;
 /// A logical line joined from `+` continuations is flushed when it grows past this.
 const MAX_JOINED: usize = 1 << 20;
+/// The runner cuts a write this long without `\n` into `+` continuations
+/// (its timestamper's 8 KiB); a stamped line this long may go on later.
+const RUNNER_SPLIT: usize = 8 * 1024;
+/// Parked lines waiting for their stream's continuation: one per stream in
+/// practice; past this, lines are scanned as they are (bounded memory).
+const MAX_PARKED: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Target {
@@ -437,6 +443,10 @@ struct FileScan<'s> {
     scratch: Vec<u8>,
     /// The last line counted as a service log line.
     last_service_line: Option<u64>,
+    /// Stamped lines that ended in `\r` while another stream's line came
+    /// next: the runner flushed a write without `\n`, and that stream's next
+    /// line (`+`) continues it, however many other lines come between.
+    parked: Vec<Pending>,
 }
 
 impl<'s> FileScan<'s> {
@@ -461,6 +471,7 @@ impl<'s> FileScan<'s> {
             confirm: &sc.nfa,
             scratch: Vec::new(),
             last_service_line: None,
+            parked: Vec::new(),
         }
     }
 
@@ -498,7 +509,7 @@ impl<'s> FileScan<'s> {
             if pos > 0 && !is_continuation(&bytes[pos..]) {
                 // Nothing joins the pending line any more: settle it now, so
                 // the tracker's state is known before deciding what to skip.
-                self.flush_in(bytes);
+                self.settle(bytes);
                 if !self.tracker.wants_every_line() {
                     let target = self.next_visit(bytes, pos, last, hits);
                     if target > pos {
@@ -598,9 +609,22 @@ impl<'s> FileScan<'s> {
         if let Some(h) = header {
             self.ctx.timestamps = true;
             start += HEADER_LEN;
+            let same = |p: &Pending| {
+                p.active && p.header.is_some_and(|p| p.stream == h.stream && p.stderr == h.stderr)
+            };
+            if h.continuation && !same(&self.pending) {
+                // It continues a parked line of its stream, not the line before it.
+                if let Some(i) = self.parked.iter().position(same) {
+                    self.settle(bytes);
+                    self.pending = self.parked.remove(i);
+                }
+            } else if let Some(i) = self.parked.iter().position(same) {
+                // A full line of a parked stream: that line is complete after all.
+                let p = self.parked.remove(i);
+                self.scan_pending(p, bytes);
+            }
             if h.continuation
-                && self.pending.active
-                && self.pending.header.is_some_and(|p| p.stream == h.stream)
+                && same(&self.pending)
                 && self.pending_len() + line.len() <= MAX_JOINED
             {
                 self.pending_to_owned(bytes);
@@ -611,7 +635,7 @@ impl<'s> FileScan<'s> {
                 return;
             }
         }
-        self.flush_in(bytes);
+        self.settle(bytes);
         self.pending = Pending {
             active: true,
             line_no: self.line_no,
@@ -637,6 +661,37 @@ impl<'s> FileScan<'s> {
 
     /// Scans the pending line once it is known to be complete. `bytes` is the
     /// region a borrowed pending line points into.
+    /// Settles the pending line before another one starts: a stamped line the
+    /// runner may continue later (it ended in `\r`, or reached the runner's
+    /// split size) waits for its stream's next line (parked); any other is
+    /// scanned now.
+    fn settle(&mut self, bytes: &[u8]) {
+        let awaits = self.pending.active
+            && self.pending.header.is_some()
+            && self.parked.len() < MAX_PARKED
+            && {
+                let body = match &self.pending.borrowed {
+                    Some(r) => &bytes[r.clone()],
+                    None => &self.pending.owned[..],
+                };
+                body.ends_with(b"\r") || body.len() >= RUNNER_SPLIT
+            };
+        if awaits {
+            self.pending_to_owned(bytes);
+            let p = std::mem::take(&mut self.pending);
+            self.parked.push(p);
+        } else {
+            self.flush_in(bytes);
+        }
+    }
+
+    /// Scans a pending line taken out of `self.pending` or the parked ones.
+    fn scan_pending(&mut self, p: Pending, bytes: &[u8]) {
+        let saved = std::mem::replace(&mut self.pending, p);
+        self.flush_in(bytes);
+        self.pending = saved;
+    }
+
     fn flush_in(&mut self, bytes: &[u8]) {
         let p = std::mem::take(&mut self.pending);
         // Inside a service-log block or a build step every line matters to the
@@ -663,6 +718,10 @@ impl<'s> FileScan<'s> {
     fn flush(&mut self) {
         debug_assert!(self.pending.borrowed.is_none(), "borrowed lines are owned between regions");
         self.flush_in(&[]);
+        // Lines whose continuation never came are complete as they are.
+        for p in std::mem::take(&mut self.parked) {
+            self.scan_pending(p, &[]);
+        }
     }
 
     fn scan_logical(&mut self, line_no: u64, header: Option<Header>, raw: &[u8], literal: bool) {

@@ -37,11 +37,16 @@ struct RawSignature {
     fix_by_executor: BTreeMap<String, String>,
     #[serde(default)]
     probe: bool,
+    requires: Option<RawContext>,
     #[serde(default)]
     pattern: Vec<Spanned<RawPattern>>,
     #[serde(default)]
     rule: Vec<Spanned<RawRule>>,
     tests: Spanned<RawTests>,
+}
+
+fn no_literals() -> Spanned<Vec<Spanned<String>>> {
+    Spanned::new(0..0, Vec::new())
 }
 
 fn default_rank() -> Spanned<i64> {
@@ -52,7 +57,9 @@ fn default_rank() -> Spanned<i64> {
 #[serde(deny_unknown_fields)]
 struct RawPattern {
     name: Spanned<String>,
+    #[serde(default = "no_literals")]
     literals: Spanned<Vec<Spanned<String>>>,
+    like: Option<Spanned<String>>,
     regex: Option<Spanned<String>>,
     not_regex: Option<Spanned<String>>,
     sources: Option<Vec<Spanned<String>>>,
@@ -71,6 +78,7 @@ struct RawRule {
     #[serde(default)]
     context: RawContext,
     verdict: Option<Spanned<String>>,
+    rank: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -79,6 +87,7 @@ struct RawContext {
     preamble: Option<bool>,
     dind_service: Option<bool>,
     registry_host_service: Option<bool>,
+    daemon_service: Option<bool>,
     executor: Option<String>,
     runner_before: Option<Spanned<String>>,
     service_log: Option<bool>,
@@ -260,6 +269,7 @@ fn parse_with(pos: Positions<'_>) -> Result<Signature, LoadError> {
             .map(|(k, v)| (k, v.trim_matches('\n').to_string()))
             .collect(),
         probe: raw.probe,
+        requires: raw.requires.as_ref().map(|c| parse_context(&pos, c)).transpose()?,
         patterns,
         rules,
         examples: Examples {
@@ -276,7 +286,20 @@ fn parse_pattern(pos: &Positions<'_>, p: &RawPattern) -> Result<Pattern, LoadErr
     if !is_kebab(&name) {
         return Err(pos.err(p.name.span(), format!("pattern name '{name}' must be kebab-case")));
     }
-    if p.literals.get_ref().is_empty() {
+    let like = match &p.like {
+        Some(l) if !p.literals.get_ref().is_empty() || p.regex.is_some() || p.not_regex.is_some() => {
+            return Err(pos.err(
+                l.span(),
+                format!("pattern '{name}': `like` takes literals and regexes from the other pattern; give none here"),
+            ))
+        }
+        Some(l) if l.get_ref().split_once('/').is_none() => {
+            return Err(pos.err(l.span(), format!("like '{}' is not <class>/<pattern>", l.get_ref())))
+        }
+        Some(l) => Some(l.get_ref().clone()),
+        None => None,
+    };
+    if like.is_none() && p.literals.get_ref().is_empty() {
         return Err(pos.err(
             p.literals.span(),
             format!("pattern '{name}' needs at least one literal for the prefilter"),
@@ -340,7 +363,17 @@ fn parse_pattern(pos: &Positions<'_>, p: &RawPattern) -> Result<Pattern, LoadErr
         }
     };
     let not_commands = p.not_commands.clone().unwrap_or_default();
-    Ok(Pattern { name, literals, regex, not_regex, sources, build_output, strength, not_commands })
+    Ok(Pattern {
+        name,
+        literals,
+        regex,
+        not_regex,
+        sources,
+        build_output,
+        strength,
+        not_commands,
+        like,
+    })
 }
 
 /// Checks a pattern the way compiling it would, without building the
@@ -405,12 +438,6 @@ fn parse_rule(pos: &Positions<'_>, r: &RawRule, patterns: &[Pattern]) -> Result<
     };
     let all_of = r.all_of.iter().map(index).collect::<Result<Vec<_>, _>>()?;
     let none_of = r.none_of.iter().map(index).collect::<Result<Vec<_>, _>>()?;
-    let runner_before = match &r.context.runner_before {
-        None => None,
-        Some(v) => Some(Version::parse(v.get_ref()).ok_or_else(|| {
-            pos.err(v.span(), format!("runner_before '{}' is not a version", v.get_ref()))
-        })?),
-    };
     let candidate = match r.verdict.as_ref().map(|v| (v.get_ref().as_str(), v.span())) {
         None | Some(("finding", _)) => false,
         Some(("candidate", _)) => true,
@@ -418,20 +445,31 @@ fn parse_rule(pos: &Positions<'_>, r: &RawRule, patterns: &[Pattern]) -> Result<
             return Err(pos.err(span, format!("verdict '{other}' is not one of finding, candidate")))
         }
     };
-    Ok(Rule {
-        candidate,
-        all_of,
-        none_of,
-        context: ContextCondition {
-            preamble: r.context.preamble,
-            dind_service: r.context.dind_service,
-            registry_host_service: r.context.registry_host_service,
-            executor: r.context.executor.clone(),
-            runner_before,
-            service_log: r.context.service_log,
-            image: context_regex(pos, r.context.image.as_ref())?,
-            service: context_regex(pos, r.context.service.as_ref())?,
-        },
+    let rank = match &r.rank {
+        None => None,
+        Some(v) if (0..=100).contains(v.get_ref()) => Some(*v.get_ref() as u8),
+        Some(v) => return Err(pos.err(v.span(), format!("rank {} is not in 0..=100", v.get_ref()))),
+    };
+    Ok(Rule { candidate, all_of, none_of, context: parse_context(pos, &r.context)?, rank })
+}
+
+fn parse_context(pos: &Positions<'_>, c: &RawContext) -> Result<ContextCondition, LoadError> {
+    let runner_before = match &c.runner_before {
+        None => None,
+        Some(v) => Some(Version::parse(v.get_ref()).ok_or_else(|| {
+            pos.err(v.span(), format!("runner_before '{}' is not a version", v.get_ref()))
+        })?),
+    };
+    Ok(ContextCondition {
+        preamble: c.preamble,
+        dind_service: c.dind_service,
+        registry_host_service: c.registry_host_service,
+        daemon_service: c.daemon_service,
+        executor: c.executor.clone(),
+        runner_before,
+        service_log: c.service_log,
+        image: context_regex(pos, c.image.as_ref())?,
+        service: context_regex(pos, c.service.as_ref())?,
     })
 }
 

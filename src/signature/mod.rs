@@ -124,6 +124,10 @@ pub struct Pattern {
     /// script's current `$ ` command is one of them (`go`, `npm`, `kubectl`)
     /// is that tool talking to its own servers, not the daemon or builder.
     pub not_commands: Vec<String>,
+    /// `<class>/<pattern>` whose literals and regexes this pattern uses: the
+    /// same evidence, read in another class's terms (sources, build output,
+    /// strength and rules stay this pattern's own). Resolved by [`SignatureSet::new`].
+    pub like: Option<String>,
 }
 
 impl Pattern {
@@ -230,6 +234,10 @@ pub struct ContextCondition {
     pub dind_service: Option<bool>,
     /// A started dind service's image has a registry host.
     pub registry_host_service: Option<bool>,
+    /// Some started service could be a Docker daemon (its image names
+    /// `docker`, `dind` or `buildkit`): looser than `dind_service`, for
+    /// `[requires]`, which drops a class outright.
+    pub daemon_service: Option<bool>,
     /// The executor named in the preamble.
     pub executor: Option<String>,
     /// The runner version is strictly older than this.
@@ -240,6 +248,38 @@ pub struct ContextCondition {
     pub image: Option<regex::Regex>,
     /// Some started service's image matches this regex.
     pub service: Option<regex::Regex>,
+}
+
+/// Fills each `like` pattern with the literals and regexes of the pattern it
+/// names, which must exist and not be a `like` itself.
+fn resolve_likes(sigs: &mut [Signature], by_id: &HashMap<String, usize>) -> Result<(), LoadError> {
+    for si in 0..sigs.len() {
+        for pi in 0..sigs[si].patterns.len() {
+            let Some(like) = sigs[si].patterns[pi].like.clone() else { continue };
+            let err = |why: &str| {
+                LoadError::new(
+                    &sigs[si].origin,
+                    format!("pattern '{}': like '{like}' {why}", sigs[si].patterns[pi].name),
+                )
+            };
+            let (class, name) =
+                like.split_once('/').ok_or_else(|| err("is not <class>/<pattern>"))?;
+            let &ti = by_id.get(class).ok_or_else(|| err("names an unknown class"))?;
+            let target = sigs[ti]
+                .patterns
+                .iter()
+                .find(|p| p.name == name)
+                .ok_or_else(|| err("names an unknown pattern"))?;
+            if target.like.is_some() {
+                return Err(err("names a pattern that is itself a `like`"));
+            }
+            let (literals, regex, not_regex) =
+                (target.literals.clone(), target.regex.clone(), target.not_regex.clone());
+            let p = &mut sigs[si].patterns[pi];
+            (p.literals, p.regex, p.not_regex) = (literals, regex, not_regex);
+        }
+    }
+    Ok(())
 }
 
 /// "These patterns matched, those did not, and the job looks like this".
@@ -254,6 +294,10 @@ pub struct Rule {
     pub none_of: Vec<usize>,
     /// Conditions on the job context.
     pub context: ContextCondition,
+    /// The class's prior rank while this rule is what makes it a candidate:
+    /// the evidence it names makes the class likelier (or less likely) than
+    /// its default rank says.
+    pub rank: Option<u8>,
 }
 
 /// Example lines a signature carries, run by the test suite and `dindlog signatures test`.
@@ -295,6 +339,10 @@ pub struct Signature {
     /// A live look at the daemon can decide this class (`dindlog run` probes
     /// when a finding has it, and may find it with the probe alone).
     pub probe: bool,
+    /// What the job must be for this class to happen at all (`[requires]`): a
+    /// class that needs a dind service cannot be the cause when the preamble
+    /// shows none was started. Unknown leaves the class as it is.
+    pub requires: Option<ContextCondition>,
     /// Evidence patterns.
     pub patterns: Vec<Pattern>,
     /// Rules for weak evidence.
@@ -337,7 +385,7 @@ impl SignatureSet {
 
     /// Builds a set, checking what spans files: unique ids and known `explains`
     /// and `overlaps` targets.
-    pub fn new(sigs: Vec<Signature>) -> Result<SignatureSet, LoadError> {
+    pub fn new(mut sigs: Vec<Signature>) -> Result<SignatureSet, LoadError> {
         let mut by_id = HashMap::with_capacity(sigs.len());
         for (i, s) in sigs.iter().enumerate() {
             if let Some(prev) = by_id.insert(s.id.clone(), i) {
@@ -357,6 +405,7 @@ impl SignatureSet {
                 }
             }
         }
+        resolve_likes(&mut sigs, &by_id)?;
         Ok(SignatureSet { sigs, by_id })
     }
 
