@@ -944,6 +944,43 @@ no_match = ["x"]
         v
     }
 
+    /// Regression (issue 15): `+` continues the previous line of its own
+    /// stream (id and O/E), as the runner defines it, even with another
+    /// stream's line between: the runner's 8 KiB split of a stderr write
+    /// around an interleaved stdout line comes back whole.
+    #[test]
+    fn continuations_join_per_stream_across_interleaved_lines() {
+        let sc = scanner();
+        let head = "x".repeat(8200);
+        let log = format!(
+            "2024-05-01T10:00:01.123456Z 01E {head} Cannot connect to the Docker daemon at tc\n\
+2024-05-01T10:00:01.123457Z 01O building step 3\n\
+2024-05-01T10:00:01.123458Z 01E+p://docker:2375. Is the docker daemon running?\n\
+2024-05-01T10:00:01.123459Z 01O done\n"
+        );
+        for capacity in [16 * 1024, 1 << 20] {
+            let opts = ScanOptions { capacity, ..ScanOptions::default() };
+            let r =
+                sc.scan_reader(crate::reader::Trickle::new(log.as_bytes(), 4096), &opts).unwrap();
+            assert_eq!(
+                hits(&sc, &r),
+                vec![("connect".into(), 1, Source::Job)],
+                "capacity {capacity}"
+            );
+            assert_eq!(r.lines, 4);
+        }
+        // A `\r`-flushed progress write is rewritten by its continuation, not by
+        // the other stream's line.
+        let progress = b"2024-05-01T10:00:01.123456Z 01E Downloading 10%\r\n\
+2024-05-01T10:00:01.123457Z 01O Cannot connect to the Docker daemon at tcp://docker:2375. Is it\n\
+2024-05-01T10:00:01.123458Z 01E+Cannot connect to the Docker daemon at tcp://docker:2376. Is it\n";
+        let r = sc.scan_bytes(progress);
+        assert_eq!(
+            hits(&sc, &r),
+            vec![("connect".into(), 1, Source::Job), ("connect".into(), 2, Source::Job)]
+        );
+    }
+
     /// Who talks decides: an x509 error while `$ go mod download` or
     /// `$ sudo kubectl` runs is that tool's, under `$ docker push` it counts;
     /// both with and without the prompt's colour codes.
