@@ -203,9 +203,11 @@ impl JobContext {
     }
 
     fn services_known(&self) -> bool {
-        // The Kubernetes executor does not print `Starting service`.
-        (self.preamble || self.executor_image_line)
-            && self.executor.as_deref() != Some("kubernetes")
+        // The runner prints every `Starting service` line right after the
+        // executor's image line, so a log that shows that line shows them all
+        // (the `Running with` line alone may be all an excerpt kept). The
+        // Kubernetes executor does not print `Starting service`.
+        self.executor_image_line && self.executor.as_deref() != Some("kubernetes")
     }
 
     fn has_dind_service(&self) -> Tri {
@@ -390,9 +392,14 @@ mod tests {
         assert_eq!(none.eval(&dind), Tri::Unknown);
         assert_eq!(none.eval(&k8s_old), Tri::Unknown);
 
+        // The runner line alone (an excerpt that stops there) does not show
+        // which services ran: they come after the executor's image line.
+        let runner_only = ctx(&[(Probe::Runner, "Running with gitlab-runner 16.11.0 (abc)")]);
+        assert_eq!(runner_only.eval(&dind), Tri::Unknown);
         let docker = ctx(&[
             (Probe::Runner, "Running with gitlab-runner 16.11.0 (abc)"),
             (Probe::Executor, "Preparing the \"docker\" executor"),
+            (Probe::ExecutorImage, "Using Docker executor with image docker:24.0.5 ..."),
         ]);
         assert_eq!(docker.eval(&dind), Tri::False);
         assert_eq!(docker.eval(&nodind), Tri::True);

@@ -410,6 +410,11 @@ struct Pending {
     /// The body inside the current region, while it is one physical line.
     borrowed: Option<Range<usize>>,
     owned: Vec<u8>,
+    /// The tracker as it stood when the line was parked: a parked line is
+    /// read where it stands in the log, whatever lines came between.
+    parked_at: Option<Box<Tracker>>,
+    /// What scanning it before it was parked counted already.
+    counted: Vec<(u32, u32)>,
     candidate: bool,
     /// Its raw bytes held a literal, or it was joined or cut: search its
     /// text. Otherwise it was visited for an escape or for the tracker, and
@@ -443,10 +448,12 @@ struct FileScan<'s> {
     scratch: Vec<u8>,
     /// The last line counted as a service log line.
     last_service_line: Option<u64>,
-    /// Stamped lines that ended in `\r` while another stream's line came
-    /// next: the runner flushed a write without `\n`, and that stream's next
-    /// line (`+`) continues it, however many other lines come between.
+    /// Copies of stamped lines the runner may continue (see [`FileScan::settle`]):
+    /// that stream's next `+` line continues it, however many other streams'
+    /// lines come between.
     parked: Vec<Pending>,
+    /// While a re-joined parked line is scanned: what its first scan counted.
+    counted: Vec<(u32, u32)>,
 }
 
 impl<'s> FileScan<'s> {
@@ -472,6 +479,7 @@ impl<'s> FileScan<'s> {
             scratch: Vec::new(),
             last_service_line: None,
             parked: Vec::new(),
+            counted: Vec::new(),
         }
     }
 
@@ -509,7 +517,7 @@ impl<'s> FileScan<'s> {
             if pos > 0 && !is_continuation(&bytes[pos..]) {
                 // Nothing joins the pending line any more: settle it now, so
                 // the tracker's state is known before deciding what to skip.
-                self.settle(bytes);
+                self.settle(bytes, quick_header(&bytes[pos..]));
                 if !self.tracker.wants_every_line() {
                     let target = self.next_visit(bytes, pos, last, hits);
                     if target > pos {
@@ -583,6 +591,8 @@ impl<'s> FileScan<'s> {
             owned: body.to_vec(),
             candidate: true,
             literal: true,
+            parked_at: None,
+            counted: Vec::new(),
         };
         self.flush();
     }
@@ -600,6 +610,8 @@ impl<'s> FileScan<'s> {
                 owned: Vec::new(),
                 candidate: true,
                 literal: true,
+                parked_at: None,
+                counted: Vec::new(),
             };
             return;
         }
@@ -615,13 +627,12 @@ impl<'s> FileScan<'s> {
             if h.continuation && !same(&self.pending) {
                 // It continues a parked line of its stream, not the line before it.
                 if let Some(i) = self.parked.iter().position(same) {
-                    self.settle(bytes);
+                    self.settle(bytes, Some(h));
                     self.pending = self.parked.remove(i);
                 }
             } else if let Some(i) = self.parked.iter().position(same) {
-                // A full line of a parked stream: that line is complete after all.
-                let p = self.parked.remove(i);
-                self.scan_pending(p, bytes);
+                // A full line of a parked stream: that line was complete, and scanned.
+                self.parked.remove(i);
             }
             if h.continuation
                 && same(&self.pending)
@@ -635,7 +646,7 @@ impl<'s> FileScan<'s> {
                 return;
             }
         }
-        self.settle(bytes);
+        self.settle(bytes, header);
         self.pending = Pending {
             active: true,
             line_no: self.line_no,
@@ -644,6 +655,8 @@ impl<'s> FileScan<'s> {
             owned: Vec::new(),
             candidate,
             literal,
+            parked_at: None,
+            counted: Vec::new(),
         };
     }
 
@@ -661,35 +674,55 @@ impl<'s> FileScan<'s> {
 
     /// Scans the pending line once it is known to be complete. `bytes` is the
     /// region a borrowed pending line points into.
-    /// Settles the pending line before another one starts: a stamped line the
+    /// Settles the pending line before `next` starts. A stamped line the
     /// runner may continue later (it ended in `\r`, or reached the runner's
-    /// split size) waits for its stream's next line (parked); any other is
-    /// scanned now.
-    fn settle(&mut self, bytes: &[u8]) {
-        let awaits = self.pending.active
-            && self.pending.header.is_some()
+    /// split size) with another stream's line next is scanned now, as it is,
+    /// and a copy waits (parked) for its own stream's `+` line: then the
+    /// joined line is scanned again, in the tracker state of its place, and
+    /// only what the first scan did not count is counted.
+    fn settle(&mut self, bytes: &[u8], next: Option<Header>) {
+        let p = &self.pending;
+        let other_stream = match (p.header, next) {
+            (Some(a), Some(b)) => (a.stream, a.stderr) != (b.stream, b.stderr),
+            _ => false,
+        };
+        let awaits = p.active
+            && other_stream
+            && p.parked_at.is_none()
             && self.parked.len() < MAX_PARKED
             && {
-                let body = match &self.pending.borrowed {
+                let body = match &p.borrowed {
                     Some(r) => &bytes[r.clone()],
-                    None => &self.pending.owned[..],
+                    None => &p.owned[..],
                 };
                 body.ends_with(b"\r") || body.len() >= RUNNER_SPLIT
             };
-        if awaits {
-            self.pending_to_owned(bytes);
-            let p = std::mem::take(&mut self.pending);
-            self.parked.push(p);
-        } else {
+        if !awaits {
             self.flush_in(bytes);
+            return;
         }
-    }
-
-    /// Scans a pending line taken out of `self.pending` or the parked ones.
-    fn scan_pending(&mut self, p: Pending, bytes: &[u8]) {
-        let saved = std::mem::replace(&mut self.pending, p);
+        self.pending_to_owned(bytes);
+        let mut copy = Pending {
+            active: true,
+            line_no: self.pending.line_no,
+            header: self.pending.header,
+            borrowed: None,
+            owned: self.pending.owned.clone(),
+            candidate: true,
+            literal: true,
+            parked_at: Some(Box::new(self.tracker.clone())),
+            counted: Vec::new(),
+        };
+        let before: HashMap<(u32, u32), u64> =
+            self.hits.iter().map(|(k, h)| (*k, h.count)).collect();
         self.flush_in(bytes);
-        self.pending = saved;
+        copy.counted = self
+            .hits
+            .iter()
+            .filter(|(k, h)| h.count > before.get(k).copied().unwrap_or(0))
+            .map(|(k, _)| *k)
+            .collect();
+        self.parked.push(copy);
     }
 
     fn flush_in(&mut self, bytes: &[u8]) {
@@ -704,6 +737,10 @@ impl<'s> FileScan<'s> {
             Some(r) => &bytes[r.clone()],
             None => &p.owned[..],
         };
+        // A parked line is read with the tracker of its place in the log; the
+        // tracker of the lines after it stays as they left it.
+        let now = p.parked_at.map(|t| std::mem::replace(&mut self.tracker, *t));
+        self.counted = p.counted;
         // A `$ ` prompt ends a build step's output; the prompt cursor sent
         // such lines here, and the tracker must see them.
         let visit = p.candidate
@@ -712,16 +749,18 @@ impl<'s> FileScan<'s> {
         if visit {
             self.scan_logical(p.line_no, p.header, raw, p.literal);
         }
+        if let Some(t) = now {
+            self.tracker = t;
+        }
+        self.counted.clear();
     }
 
     /// Flushes a pending line that owns its bytes (between regions, at the end).
     fn flush(&mut self) {
         debug_assert!(self.pending.borrowed.is_none(), "borrowed lines are owned between regions");
         self.flush_in(&[]);
-        // Lines whose continuation never came are complete as they are.
-        for p in std::mem::take(&mut self.parked) {
-            self.scan_pending(p, &[]);
-        }
+        // Lines whose continuation never came were complete, and are scanned.
+        self.parked.clear();
     }
 
     fn scan_logical(&mut self, line_no: u64, header: Option<Header>, raw: &[u8], literal: bool) {
@@ -781,6 +820,9 @@ impl<'s> FileScan<'s> {
                 }
                 Target::Track => {}
                 Target::Pattern { sig, pat } => {
+                    if self.counted.contains(&(sig, pat)) {
+                        continue;
+                    }
                     let pattern = &self.sc.set.get(sig as usize).patterns[pat as usize];
                     if !pattern.accepts_source(info.source)
                         || !pattern.accepts_build_output(info.in_build_step)

@@ -47,7 +47,7 @@ pub struct LineInfo {
 }
 
 /// The line-to-line state machine.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Tracker {
     sections: Vec<String>,
     service_block: bool,

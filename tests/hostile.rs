@@ -198,3 +198,60 @@ fn run_redacts_the_diagnosis_unless_asked_not_to() {
     let diagnosis = shown.stdout.split_once("section_start:").map(|x| x.1).unwrap_or("");
     assert!(diagnosis.contains("s3cr3tJobToken"), "{diagnosis}");
 }
+
+/// Every prefix and short mutation of the corpus's lines, alone and after a
+/// preamble line, through the whole scan path the command line runs
+/// (sniffing, pairing, classification) and every output format: nothing
+/// panics, every input gets a report (issue 15).
+#[test]
+fn every_prefix_and_short_mutation_of_corpus_lines() {
+    use dindlog::report::{self, HumanOptions, JsonLines};
+    use dindlog::{Analyzer, SignatureSet, Summary};
+    let analyzer = Analyzer::new(SignatureSet::builtin().unwrap());
+    // Bytes the parsers treat specially: stamps, escapes, rewrites, markers.
+    const SPECIAL: &[u8] = b"\r\x1b[:-+T.Z 0\n\x00\xff";
+    let mut lines: Vec<Vec<u8>> = Vec::new();
+    for (log, _) in crate::corpus::logs() {
+        let data = std::fs::read(&log).unwrap();
+        lines.extend(data.split(|&b| b == b'\n').take(40).map(<[u8]>::to_vec));
+    }
+    lines.sort();
+    lines.dedup();
+    let mut inputs: Vec<Vec<u8>> = Vec::new();
+    for line in &lines {
+        let cuts: Vec<usize> = (0..=line.len().min(96)).chain([line.len()]).collect();
+        for cut in cuts {
+            inputs.push(line[..cut.min(line.len())].to_vec());
+        }
+        for at in (0..line.len().min(64)).step_by(3) {
+            let b = SPECIAL[at % SPECIAL.len()];
+            let mut replaced = line.clone();
+            replaced[at] = b;
+            let mut inserted = line.clone();
+            inserted.insert(at, b);
+            let mut removed = line.clone();
+            removed.remove(at);
+            inputs.extend([replaced, inserted, removed]);
+        }
+    }
+    let mut out = Vec::new();
+    for input in &inputs {
+        let stamped = [b"2024-05-01T10:00:01.123456Z 01O ".as_slice(), input].concat();
+        let pair = vec![("a.log".to_string(), &input[..]), ("b.log".to_string(), &stamped[..])];
+        let reports = analyzer.analyze_all(pair, &[]);
+        assert!(!reports.is_empty(), "{:?}", String::from_utf8_lossy(input));
+        let mut summary = Summary::default();
+        for r in &reports {
+            summary.add(r);
+        }
+        out.clear();
+        for r in &reports {
+            report::print_human(&mut out, r, HumanOptions { color: true, headers: true }).unwrap();
+            JsonLines::file(&mut out, r).unwrap();
+        }
+        report::print_json(&mut out, &reports, &summary).unwrap();
+        report::print_github(&mut out, &reports).unwrap();
+        let _ = (report::junit(&reports), report::codequality(&reports), report::dotenv(&reports));
+    }
+    assert!(inputs.len() > 10_000, "only {} inputs", inputs.len());
+}
