@@ -901,3 +901,47 @@ fn no_probe_means_no_probe() {
     let r = run_in_job("no_probe", &[("DOCKER_HOST", &host)], &["--no-probe"], NO_SUCH_HOST);
     assert!(!r.stdout.lines().any(|l| l.trim_start().starts_with("probe")), "{}", r.stdout);
 }
+
+/// The probe against a real dockerd (where one can start here): the daemon
+/// answers, so the log's "cannot connect" guess is doubted, with the
+/// engine's own version as evidence.
+#[test]
+fn run_probe_against_a_real_dockerd() {
+    let port = closed_port();
+    let args = [format!("--host=tcp://127.0.0.1:{port}"), "--storage-driver=vfs".to_string()];
+    let Some(_daemon) = dockerd_or_skip("probe", &args) else { return };
+    let host = format!("tcp://127.0.0.1:{port}");
+    let script = "echo 'Cannot connect to the Docker daemon at tcp://docker:2375. Is the docker daemon running?' >&2; exit 1";
+    let r = run_in_job("probe_real_dockerd", &[("DOCKER_HOST", &host)], &[], script);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(probed(&r.stdout, "ping:") && r.stdout.contains("reachable now"), "{}", r.stdout);
+    assert!(r.stdout.contains("(engine "), "{}", r.stdout);
+}
+
+/// `scan --env-context` uses the job's variables as `run` does; without the
+/// flag the same log keeps every candidate.
+#[test]
+fn scan_env_context_reads_the_jobs_variables() {
+    let d = util::dir("scan_env_context");
+    let log = d.join("job.log");
+    std::fs::write(&log, "error during connect: Get \"http://docker:2375/v1.24/info\": dial tcp: lookup docker on 10.0.0.2:53: no such host\n").unwrap();
+    let scan = |flag: bool| -> util::Run {
+        let mut c = util::cmd();
+        c.arg("scan").arg(&log);
+        if flag {
+            c.arg("--env-context");
+        }
+        c.env_clear().env("CI_RUNNER_VERSION", "17.3.1").env("DOCKER_HOST", "tcp://docker:2375");
+        c.output().unwrap().into()
+    };
+    let with = scan(true);
+    assert!(!with.stdout.contains("k8s-service-localhost"), "{}", with.stdout);
+    assert!(
+        with.stdout.contains("from the job's environment: DOCKER_HOST=tcp://docker:2375"),
+        "{}",
+        with.stdout
+    );
+    let without = scan(false);
+    assert!(without.stdout.contains("k8s-service-localhost"), "{}", without.stdout);
+    assert!(!without.stdout.contains("from the job's environment"), "{}", without.stdout);
+}
