@@ -148,7 +148,9 @@ impl JobEnv {
         let mut out: Vec<Evidence> = self
             .vars
             .iter()
-            .filter(|(n, _)| n.starts_with("DOCKER_") || n == "FF_NETWORK_PER_BUILD")
+            .filter(|(n, _)| {
+                n.starts_with("DOCKER_") || n == "FF_NETWORK_PER_BUILD" || n == "CI_DEBUG_SERVICES"
+            })
             .map(|(n, v)| line(format!("{n}={}", shown(v))))
             .collect();
         if self.var("DOCKER_HOST").is_none() {

@@ -108,14 +108,41 @@ pub fn fold_probe(set: &SignatureSet, report: &mut FileReport, doctor: &DoctorRe
             "ping: {endpoint} answered /_ping{version}: it is reachable now, which this cause \
              does not explain unless the daemon was only late"
         ));
+        let info = probe_line(&daemon_facts(daemon));
         for f in report.findings.iter_mut() {
-            let doubted = matches!(f.role, Role::Cause | Role::Candidate)
-                && probed(set, &f.id)
-                && !confirmed.contains(&f.id.as_str())
-                && f.id != "service-not-ready";
-            if doubted {
+            if !matches!(f.role, Role::Cause | Role::Candidate) || !probed(set, &f.id) {
+                continue;
+            }
+            f.evidence.push(info.clone());
+            let unreachable = set.by_id(&f.id).is_some_and(|s| s.daemon_unreachable);
+            if unreachable && !confirmed.contains(&f.id.as_str()) {
                 f.confidence = (f.confidence * CONTRADICTED * 100.0).round() / 100.0;
                 f.evidence.push(note.clone());
+            }
+            // An API version the client named (capture `client`), held to the
+            // daemon's range: skew measured, not guessed.
+            let client = f.evidence.iter().flat_map(|e| &e.captures).find(|(k, _)| k == "client");
+            if let (Some((_, client)), Some(api)) = (client, daemon.api_version.as_deref()) {
+                let v = |s: &str| crate::signature::Version::parse(s);
+                let min = daemon.min_api_version.as_deref().and_then(v);
+                let (c, max) = (v(client), v(api));
+                let outside = match (&c, &max) {
+                    (Some(c), Some(max)) => c > max || min.as_ref().is_some_and(|m| c < m),
+                    _ => false,
+                };
+                let range = match &daemon.min_api_version {
+                    Some(m) => format!("{m} to {api}"),
+                    None => format!("up to {api}"),
+                };
+                let verdict = if outside { "outside it: skew measured" } else { "inside it" };
+                f.evidence.insert(0, probe_line(&format!("version: the daemon accepts API {range}; the client asked for {client}, {verdict}")));
+                if outside {
+                    f.role = Role::Cause;
+                    f.question = None;
+                    f.confidence = f.confidence.max(CONFIRMED);
+                } else {
+                    f.confidence = (f.confidence * CONTRADICTED * 100.0).round() / 100.0;
+                }
             }
         }
     }
@@ -129,6 +156,31 @@ pub fn fold_probe(set: &SignatureSet, report: &mut FileReport, doctor: &DoctorRe
             && confirmed.contains(&f.id.as_str());
         (f.role, Reverse(measured))
     });
+}
+
+/// What `/version` and `/info` said, in one line.
+fn daemon_facts(d: &crate::doctor::DaemonInfo) -> String {
+    let mut parts = vec![format!(
+        "info: Docker Engine {} (API {}{})",
+        d.version.as_deref().unwrap_or("?"),
+        d.api_version.as_deref().unwrap_or("?"),
+        d.min_api_version.as_deref().map(|m| format!(", minimum {m}")).unwrap_or_default()
+    )];
+    if let Some(driver) = &d.storage_driver {
+        parts.push(format!("storage driver {driver}"));
+    }
+    if d.security_options.iter().any(|o| o.contains("name=rootless")) {
+        parts.push("rootless".to_string());
+    }
+    if !d.security_options.is_empty() {
+        let names: Vec<&str> = d
+            .security_options
+            .iter()
+            .filter_map(|o| o.split(',').next()?.strip_prefix("name="))
+            .collect();
+        parts.push(format!("security options {}", names.join(", ")));
+    }
+    parts.join("; ")
 }
 
 fn probe_line(text: &str) -> Evidence {

@@ -945,3 +945,40 @@ fn scan_env_context_reads_the_jobs_variables() {
     assert!(without.stdout.contains("k8s-service-localhost"), "{}", without.stdout);
     assert!(!without.stdout.contains("from the job's environment"), "{}", without.stdout);
 }
+
+/// `/version` gives the daemon's API range; a client version the log names
+/// is held to it: outside, the skew is measured and is the root cause
+/// (issue 11). A daemon answering is no contradiction for this class.
+#[test]
+fn run_probe_measures_client_daemon_api_skew() {
+    let server = Server::start(|mut s| {
+        let path = read_request(&mut s);
+        let answer = match path.as_str() {
+            "/version" => {
+                let body = r#"{"Version":"29.0.1","ApiVersion":"1.52","MinAPIVersion":"1.44","Os":"linux","Arch":"amd64"}"#;
+                format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len())
+                    .into_bytes()
+            }
+            "/info" => {
+                let body = r#"{"Driver":"overlay2","SecurityOptions":["name=seccomp,profile=builtin","name=cgroupns"]}"#;
+                format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len())
+                    .into_bytes()
+            }
+            other => engine_answer(other, "overlay2"),
+        };
+        let _ = s.write_all(&answer);
+    });
+    let host = format!("tcp://127.0.0.1:{}", server.port);
+    let script = "echo 'Error response from daemon: client version 1.40 is too old. Minimum supported API version is 1.44, please upgrade your client to a newer version' >&2; exit 1";
+    let r = run_in_job("probe_api_skew", &[("DOCKER_HOST", &host)], &[], script);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("root cause client-daemon-api-skew"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("the daemon accepts API 1.44 to 1.52; the client asked for 1.40, outside it"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("security options seccomp, cgroupns"), "{}", r.stdout);
+    assert!(!r.stdout.contains("reachable now"), "not a reachability class: {}", r.stdout);
+}

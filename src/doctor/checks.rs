@@ -642,6 +642,7 @@ impl Doctor<'_> {
                 let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
                 info.version = s("Version");
                 info.api_version = s("ApiVersion").or(info.api_version);
+                info.min_api_version = s("MinAPIVersion");
                 info.os = match (s("Os"), s("Arch")) {
                     (Some(o), Some(a)) => Some(format!("{o}/{a}")),
                     (o, _) => o,
@@ -674,6 +675,11 @@ impl Doctor<'_> {
                     self.push("storage-driver", Status::Ok, driver.clone());
                 }
                 info.storage_driver = Some(driver).filter(|d| !d.is_empty());
+                info.security_options = v
+                    .get("SecurityOptions")
+                    .and_then(|x| x.as_array())
+                    .map(|a| a.iter().filter_map(|o| o.as_str().map(str::to_string)).collect())
+                    .unwrap_or_default();
             }
             Err(e) => self.push("storage-driver", Status::Warn, format!("GET /info: {e}")),
         }

@@ -161,6 +161,10 @@ pub struct DaemonInfo {
     pub os: Option<String>,
     /// `/info` `Driver`, e.g. `overlay2`.
     pub storage_driver: Option<String>,
+    /// `/version` `MinAPIVersion`: the oldest API the daemon accepts.
+    pub min_api_version: Option<String>,
+    /// `/info` `SecurityOptions`, e.g. `name=seccomp,profile=builtin`, `name=rootless`.
+    pub security_options: Vec<String>,
 }
 
 /// Everything one doctor run found.

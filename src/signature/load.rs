@@ -37,6 +37,8 @@ struct RawSignature {
     fix_by_executor: BTreeMap<String, String>,
     #[serde(default)]
     probe: bool,
+    #[serde(default)]
+    daemon_unreachable: bool,
     requires: Option<RawContext>,
     #[serde(default)]
     pattern: Vec<Spanned<RawPattern>>,
@@ -269,6 +271,7 @@ fn parse_with(pos: Positions<'_>) -> Result<Signature, LoadError> {
             .map(|(k, v)| (k, v.trim_matches('\n').to_string()))
             .collect(),
         probe: raw.probe,
+        daemon_unreachable: raw.daemon_unreachable,
         requires: raw.requires.as_ref().map(|c| parse_context(&pos, c)).transpose()?,
         patterns,
         rules,

@@ -339,6 +339,9 @@ pub struct Signature {
     /// A live look at the daemon can decide this class (`dindlog run` probes
     /// when a finding has it, and may find it with the probe alone).
     pub probe: bool,
+    /// The class says the client cannot reach the daemon: a daemon that
+    /// answers a probe contradicts it.
+    pub daemon_unreachable: bool,
     /// What the job must be for this class to happen at all (`[requires]`): a
     /// class that needs a dind service cannot be the cause when the preamble
     /// shows none was started. Unknown leaves the class as it is.
