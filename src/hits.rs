@@ -4,6 +4,46 @@ use aho_corasick::AhoCorasick;
 
 use crate::decode::{self, Header, HEADER_LEN};
 
+/// Guards are cut to this length from longer literals.
+const GUARD_LEN: usize = 8;
+
+/// Fewer needles for the prefilter that still find every literal: each
+/// literal contains at least one guard, so a raw line holding a literal holds
+/// a guard (the confirmation automaton then looks for the literals
+/// themselves). Greedily, the `GUARD_LEN`-byte piece shared by the most
+/// literals not yet covered is taken while it covers two or more; any other
+/// literal is its own guard (the whole literal is the rarest needle it has).
+/// Teddy's cost grows with the number of its groups, so sharing pays.
+pub(crate) fn guards(literals: &[String]) -> Vec<String> {
+    use std::collections::BTreeMap;
+    let mut left: Vec<&[u8]> = literals.iter().map(|l| l.as_bytes()).collect();
+    let mut out: Vec<String> = Vec::new();
+    loop {
+        let mut count: BTreeMap<&[u8], usize> = BTreeMap::new();
+        for lit in left.iter().filter(|l| l.len() > GUARD_LEN) {
+            let mut seen: Vec<&[u8]> = lit.windows(GUARD_LEN).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for w in seen {
+                *count.entry(w).or_default() += 1;
+            }
+        }
+        // Most literals covered; the first such piece in byte order on ties.
+        let Some((&best, &n)) = count.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) else {
+            break;
+        };
+        if n < 2 {
+            break;
+        }
+        left.retain(|l| memchr::memmem::find(l, best).is_none());
+        out.push(String::from_utf8_lossy(best).into_owned());
+    }
+    out.extend(left.iter().map(|l| String::from_utf8_lossy(l).into_owned()));
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Literals per Teddy searcher, at most. Teddy takes up to 64, but its 16
 /// buckets fill and its false positives climb steeply past about 40: on the
 /// benchmark log, 118 literals searched as two Teddys of 59 took 66 ms, as
@@ -305,5 +345,29 @@ pub(crate) fn quick_header(line: &[u8]) -> Option<Header> {
         decode::parse_header(line)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod guard_tests {
+    use super::guards;
+
+    /// Every literal holds a guard, and shared pieces make fewer of them.
+    #[test]
+    fn guards_cover_every_literal_with_fewer_needles() {
+        let set = crate::SignatureSet::builtin().unwrap();
+        let lits: Vec<String> =
+            set.iter().flat_map(|s| s.patterns.iter().flat_map(|p| p.literals.clone())).collect();
+        let g = guards(&lits);
+        for l in &lits {
+            assert!(g.iter().any(|g| l.contains(g.as_str())), "{l:?} has no guard");
+        }
+        assert!(g.len() * 3 < lits.len() * 2, "{} guards for {} literals", g.len(), lits.len());
+        let two = guards(&[
+            "Cannot connect to the Docker daemon at tcp://".into(),
+            "Cannot connect to the Docker daemon. Is".into(),
+            "abcd".into(),
+        ]);
+        assert_eq!(two.len(), 2, "{two:?}");
     }
 }

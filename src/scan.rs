@@ -193,6 +193,8 @@ pub struct Scanner {
 struct Inner {
     set: SignatureSet,
     prefilter: Prefilter,
+    /// Some pattern has `not_commands`: the tracker follows every prompt.
+    follow_commands: bool,
     /// Confirms which literals a candidate line holds (overlapping search).
     /// A contiguous NFA builds in a fraction of a millisecond: it serves
     /// until the scanner has read [`DFA_AFTER`] bytes.
@@ -264,8 +266,11 @@ impl Scanner {
             .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(&literals)
             .expect("literal automaton");
-        let prefilter = Prefilter::new(&literals);
+        let prefilter = Prefilter::new(&crate::hits::guards(&literals));
+        let follow_commands =
+            set.iter().any(|s| s.patterns.iter().any(|p| !p.not_commands.is_empty()));
         let inner = Inner {
+            follow_commands,
             set,
             prefilter,
             nfa,
@@ -463,7 +468,7 @@ impl<'s> FileScan<'s> {
             force_source: opts.force_source,
             origin: opts.origin.clone(),
             redact: opts.redact,
-            tracker: Tracker::default(),
+            tracker: Tracker::new(sc.follow_commands),
             ctx: JobContext::default(),
             hits: HashMap::new(),
             line_no: 0,

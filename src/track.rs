@@ -54,6 +54,9 @@ pub(crate) struct Tracker {
     build_step: bool,
     /// The program of the job script's last `$ ` command, while it runs.
     command: Option<String>,
+    /// Some pattern ignores lines by command (`not_commands`): every prompt
+    /// must then be seen. Without one, following them is only cost.
+    follow_commands: bool,
 }
 
 impl Tracker {
@@ -79,10 +82,16 @@ impl Tracker {
 
     /// Whether lines holding a `$ ` must be visited: inside a build step's
     /// output, a prompt line is the one state change that carries no literal.
-    /// Every prompt names the program whose output follows (see
-    /// [`Tracker::command`]), so prompt lines are always visited.
+    /// Inside a build step's output a prompt ends the step; and every prompt
+    /// names the program whose output follows (see [`Tracker::command`]),
+    /// which matters when some pattern ignores lines by command.
     pub(crate) fn wants_prompt_lines(&self) -> bool {
-        true
+        self.build_step || self.follow_commands
+    }
+
+    /// A tracker that follows every prompt's program, or only build steps'.
+    pub(crate) fn new(follow_commands: bool) -> Tracker {
+        Tracker { follow_commands, ..Tracker::default() }
     }
 
     /// The program the job script is running, when the log shows its `$ `
