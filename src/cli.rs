@@ -41,20 +41,26 @@ pub enum Command {
         #[arg(required = true, value_name = "REPORT")]
         reports: Vec<PathBuf>,
     },
-    /// Print a shell completion script.
+    /// Print a shell completion script (class ids complete after `explain`).
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page of dindlog (roff), or write one page per subcommand into DIR.
+    Man {
+        /// Write dindlog.1, dindlog-scan.1, ... (every page the SUBCOMMANDS sections name) into DIR.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Print everything known about one failure class.
     Explain {
         /// The class id, e.g. dind-not-privileged.
         id: String,
         #[command(flatten)]
-        common: CommonArgs,
+        set: SignatureDirArg,
+        #[command(flatten)]
+        color: ColorArg,
     },
     /// List the failure classes, or test signature files.
     Signatures {
@@ -64,7 +70,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
         #[command(flatten)]
-        common: CommonArgs,
+        set: SignatureDirArg,
     },
 }
 
@@ -84,18 +90,43 @@ pub enum SignaturesAction {
     },
 }
 
-/// Options shared by every subcommand.
+/// Options of the commands that read logs (`scan`, `run`, `annotate`). They are
+/// not global: each command shows and accepts only the options it uses.
 #[derive(Debug, Args, Clone)]
 pub struct CommonArgs {
     /// Add or override failure classes from *.toml files in DIR.
-    #[arg(long, value_name = "DIR", global = true)]
+    #[arg(long, value_name = "DIR")]
     pub signatures: Option<PathBuf>,
-    /// When to colour the output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", global = true)]
+    /// When to colour the output (CLICOLOR_FORCE, NO_COLOR and TERM=dumb are read with `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
     /// Show credentials found in evidence lines instead of masking them.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_redact: bool,
+}
+
+/// `--signatures DIR` alone, for the knowledge-base commands; global so that
+/// `signatures test` and `signatures check-fp` take it too.
+#[derive(Debug, Args, Clone)]
+pub struct SignatureDirArg {
+    /// Add or override failure classes from *.toml files in DIR.
+    #[arg(long, value_name = "DIR", global = true)]
+    pub signatures: Option<PathBuf>,
+}
+
+/// `--color` alone, for the commands that print no log text.
+#[derive(Debug, Args, Clone)]
+pub struct ColorArg {
+    /// When to colour the output (CLICOLOR_FORCE, NO_COLOR and TERM=dumb are read with `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+impl CommonArgs {
+    /// The options of a command that reads no log: nothing to unmask.
+    pub fn knowledge(set: SignatureDirArg, color: ColorChoice) -> CommonArgs {
+        CommonArgs { signatures: set.signatures, color, no_redact: false }
+    }
 }
 
 /// `dindlog [scan]` options.
@@ -183,7 +214,7 @@ pub struct DoctorArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
     pub timeout: f64,
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub color: ColorArg,
 }
 
 /// Output formats of `doctor`.
@@ -211,7 +242,7 @@ pub struct LintArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
     pub fail_on: FailOn,
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub color: ColorArg,
 }
 
 /// Output formats of `lint`.
@@ -301,7 +332,8 @@ pub enum ListFormat {
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// When standard output is a terminal and NO_COLOR is unset.
+    /// When standard output is a terminal (not TERM=dumb), or CLICOLOR_FORCE is set; never
+    /// when NO_COLOR is set.
     Auto,
     /// Always.
     Always,

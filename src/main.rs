@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, SignaturesAction};
+use cli::{Cli, ColorChoice, Command, CommonArgs, SignaturesAction};
 use cmd::{Result, EXIT_CLEAN, EXIT_ERROR};
 
 fn main() -> ExitCode {
@@ -57,31 +57,23 @@ fn run(cli: Cli) -> Result<u8> {
         Some(Command::Annotate(args)) => Ok(cmd::job::annotate(args)),
         Some(Command::Lint(args)) => cmd::config::lint(args),
         Some(Command::Doctor(args)) => cmd::config::doctor(args),
-        Some(Command::Explain { id, common }) => cmd::knowledge::explain(&id, &common),
-        Some(Command::Signatures { action: None, format, common }) => {
-            cmd::knowledge::list(format, &common)
+        Some(Command::Explain { id, set, color }) => {
+            cmd::knowledge::explain(&id, &CommonArgs::knowledge(set, color.color))
         }
-        Some(Command::Signatures {
-            action: Some(SignaturesAction::Test { dir }), common, ..
-        }) => cmd::knowledge::signatures_test(dir, &common),
-        Some(Command::Signatures {
-            action: Some(SignaturesAction::CheckFp { paths }),
-            common,
-            ..
-        }) => cmd::knowledge::check_fp(&paths, &common),
+        Some(Command::Signatures { action, format, set }) => {
+            let common = CommonArgs::knowledge(set, ColorChoice::Never);
+            match action {
+                None => cmd::knowledge::list(format, &common),
+                Some(SignaturesAction::Test { dir }) => {
+                    cmd::knowledge::signatures_test(dir, &common)
+                }
+                Some(SignaturesAction::CheckFp { paths }) => {
+                    cmd::knowledge::check_fp(&paths, &common)
+                }
+            }
+        }
         Some(Command::Merge { reports }) => cmd::knowledge::merge(&reports),
-        Some(Command::Completions { shell }) => {
-            let mut out = cmd::stdout();
-            let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut command, "dindlog", &mut out);
-            io::Write::flush(&mut out)?;
-            Ok(EXIT_CLEAN)
-        }
-        Some(Command::Man) => {
-            let mut out = cmd::stdout();
-            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
-            io::Write::flush(&mut out)?;
-            Ok(EXIT_CLEAN)
-        }
+        Some(Command::Completions { shell }) => cmd::manual::completions(shell),
+        Some(Command::Man { dir }) => cmd::manual::man(dir.as_deref()),
     }
 }

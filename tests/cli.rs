@@ -640,7 +640,153 @@ fn check_fp_lists_findings_on_green_jobs() {
     let r = run(&["signatures", "check-fp", green.to_str().unwrap()], None);
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("c.log:4: daemon-tls-port (cause): Cannot connect"), "{}", r.stdout);
-    assert!(r.stdout.ends_with("check-fp: 3 files, 1 false positives\n"), "{}", r.stdout);
+    assert!(r.stdout.ends_with("check-fp: 3 files, 1 false positive\n"), "{}", r.stdout);
+}
+
+/// check-fp reads what a directory scan reads: log-like names, compressed
+/// logs and archive members; not images or JSON data (issue 13 §4).
+#[test]
+fn check_fp_takes_the_files_a_directory_scan_takes() {
+    let d = dir("check_fp_filter");
+    let green = d.join("green");
+    std::fs::create_dir_all(&green).unwrap();
+    std::fs::copy("corpus/near-miss-pinned-dind-success.log", green.join("a.log")).unwrap();
+    // Not logs: a directory scan skips them, so check-fp must too (the
+    // failing text inside would otherwise be counted).
+    write(&green, "data.json", TLS_LOG);
+    write(&green, "screenshot.png", TLS_LOG);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, TLS_LOG).unwrap();
+    write(&green, "b.log.gz", &gz.finish().unwrap());
+    let r = run(&["signatures", "check-fp", green.to_str().unwrap()], None);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("b.log.gz:4: daemon-tls-port (cause)"), "{}", r.stdout);
+    assert!(!r.stdout.contains("data.json") && !r.stdout.contains(".png"), "{}", r.stdout);
+    assert!(r.stdout.ends_with("check-fp: 2 files, 1 false positive\n"), "{}", r.stdout);
+    let scan = run(&["scan", "--format", "json", green.to_str().unwrap()], None);
+    let v: Value = serde_json::from_str(&scan.stdout).unwrap();
+    assert_eq!(v["summary"]["files"], 2, "the same files as a scan");
+}
+
+/// Each subcommand shows and accepts only the options it uses (issue 13 §4).
+#[test]
+fn subcommands_show_only_their_own_options() {
+    for (args, absent, present) in [
+        (&["merge", "--help"][..], &["--signatures", "--no-redact", "--color"][..], &[][..]),
+        (&["lint", "--help"], &["--signatures", "--no-redact"], &["--color", "--runner-config"]),
+        (&["doctor", "--help"], &["--signatures", "--no-redact"], &["--color", "--timeout"]),
+        (&["signatures", "check-fp", "--help"], &["--no-redact", "--color"], &["--signatures"]),
+        (&["explain", "--help"], &["--no-redact"], &["--signatures", "--color"]),
+        (&["scan", "--help"], &["--buffer-size"], &["--signatures", "--no-redact", "--color"]),
+    ] {
+        let r = run(args, None);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        for flag in absent {
+            assert!(!r.stdout.contains(flag), "{args:?} shows {flag}:\n{}", r.stdout);
+        }
+        for flag in present {
+            assert!(r.stdout.contains(flag), "{args:?} lacks {flag}:\n{}", r.stdout);
+        }
+    }
+    // Not shown, and not accepted either.
+    let r = run(&["lint", "--no-redact", "x.yml"], None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--no-redact"), "{}", r.stderr);
+    let r = run(&["merge", "--color", "never", "a.json"], None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // The knowledge commands still take --signatures where it applies.
+    let r = run(&["signatures", "--signatures", "signatures", "test"], None);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
+/// A mistyped class id gets the nearest one (issue 13 §4).
+#[test]
+fn unknown_class_ids_get_a_suggestion() {
+    let r = run(&["explain", "dind-not-priviledged"], None);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("did you mean 'dind-not-privileged'?"), "{}", r.stderr);
+    let r = run(&["explain", "privileged"], None);
+    assert!(r.stderr.contains("did you mean 'dind-not-privileged'?"), "{}", r.stderr);
+    let r = run(&["explain", "nothing-like-any-class"], None);
+    assert_eq!(r.code, 2);
+    assert!(!r.stderr.contains("did you mean"), "{}", r.stderr);
+    assert!(r.stderr.contains("`dindlog signatures` lists them"), "{}", r.stderr);
+}
+
+/// Completion scripts offer class ids after `explain` and no hidden option (issue 13 §4).
+#[test]
+fn completions_offer_class_ids_and_no_hidden_options() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let r = run(&["completions", shell], None);
+        assert!(!r.stdout.contains("buffer-size"), "{shell} offers the hidden --buffer-size");
+    }
+    let zsh = run(&["completions", "zsh"], None).stdout;
+    assert!(zsh.contains("dind-not-privileged\\:\"The dind service runs without privileged mode\""));
+    let fish = run(&["completions", "fish"], None).stdout;
+    assert!(fish.contains(
+        "-n \"__fish_dindlog_using_subcommand explain\" -f -a 'dind-not-privileged' -d "
+    ));
+    // Bash, for real: source the script and ask it to complete `dindlog explain dind-not`.
+    let d = dir("completion_ids");
+    let script = write(&d, "dindlog.bash", run(&["completions", "bash"], None).stdout.as_bytes());
+    let probe = format!(
+        "source {}; COMP_WORDS=(dindlog explain dind-not); COMP_CWORD=2; _dindlog dindlog dind-not explain; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display()
+    );
+    match std::process::Command::new("bash").args(["-c", &probe]).output() {
+        Ok(o) => {
+            let words = String::from_utf8_lossy(&o.stdout);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            assert!(words.lines().any(|w| w == "dind-not-privileged"), "{words}");
+            assert!(words.lines().all(|w| w.starts_with("dind-not")), "{words}");
+        }
+        Err(_) => crate::util::skip("completions_offer_class_ids", "no bash"),
+    }
+}
+
+/// `man --dir` writes every page the SUBCOMMANDS sections name (issue 13 §4).
+#[test]
+fn man_pages_exist_for_every_subcommand_they_name() {
+    let d = dir("man_pages");
+    let man1 = d.join("man1");
+    let r = run(&["man", "--dir", man1.to_str().unwrap()], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pages: Vec<String> = std::fs::read_dir(&man1)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(r.stderr.contains(&format!("wrote {} man pages", pages.len())), "{}", r.stderr);
+    for want in ["dindlog.1", "dindlog-scan.1", "dindlog-signatures-check-fp.1"] {
+        assert!(pages.iter().any(|p| p == want), "no {want} in {pages:?}");
+    }
+    let mut references = 0;
+    for page in &pages {
+        let text = std::fs::read_to_string(man1.join(page)).unwrap();
+        assert!(!text.contains("buffer\\-size"), "{page} shows a hidden option");
+        // Every `dindlog-x(1)` a page names is a page that was written.
+        for (i, _) in text.match_indices("(1)") {
+            let start = text[..i].rfind(|c: char| c.is_whitespace()).map_or(0, |s| s + 1);
+            let name = text[start..i].replace("\\-", "-");
+            if name.starts_with("dindlog-") {
+                references += 1;
+                assert!(pages.contains(&format!("{name}.1")), "{page} names {name}(1)");
+            }
+        }
+    }
+    assert!(references >= 12, "{references} references");
+    // And man itself finds them.
+    match std::process::Command::new("man")
+        .args(["-M", d.to_str().unwrap(), "dindlog-signatures-check-fp"])
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "80")
+        .output()
+    {
+        Ok(o) if o.status.success() => {
+            assert!(String::from_utf8_lossy(&o.stdout).contains("check-fp"));
+        }
+        Ok(o) => panic!("man: {}", String::from_utf8_lossy(&o.stderr)),
+        Err(_) => crate::util::skip("man_pages", "no man to read the pages"),
+    }
 }
 
 #[test]

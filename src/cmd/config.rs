@@ -14,7 +14,7 @@ pub(crate) fn lint(args: LintArgs) -> Result<u8> {
         runner_config: args.runner_config.clone(),
     };
     let report = dindlog::lint::lint(&opts)?;
-    let color = use_color(args.common.color);
+    let color = use_color(args.color.color);
     let mut out = stdout();
     match args.format {
         LintFormat::Json => {
@@ -55,7 +55,7 @@ pub(crate) fn doctor(args: DoctorArgs) -> Result<u8> {
     let report = dindlog::doctor::run(&env);
     let mut out = stdout();
     match args.format {
-        DoctorFormat::Human => report.print_human(&mut out, use_color(args.common.color))?,
+        DoctorFormat::Human => report.print_human(&mut out, use_color(args.color.color))?,
         DoctorFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &report.to_json())?;
             writeln!(out)?;

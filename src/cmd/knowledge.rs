@@ -2,7 +2,6 @@
 
 use std::io::Write;
 
-use dindlog::input::Input;
 use dindlog::report;
 use dindlog::Analyzer;
 
@@ -12,7 +11,12 @@ use crate::cli::{CommonArgs, ListFormat};
 pub(crate) fn explain(id: &str, common: &CommonArgs) -> Result<u8> {
     let set = load_set(common)?;
     let Some(sig) = set.by_id(id) else {
-        return Err(format!("unknown class '{id}'; `dindlog signatures` lists them").into());
+        let hint = match super::did_you_mean(id, set.iter().map(|s| s.id.as_str())) {
+            Some(near) => format!("did you mean '{near}'? "),
+            None => String::new(),
+        };
+        let id = report::escape_terminal(id);
+        return Err(format!("unknown class '{id}'; {hint}`dindlog signatures` lists them").into());
     };
     let mut out = stdout();
     report::print_explain(&mut out, sig, use_color(common.color))?;
@@ -46,47 +50,56 @@ pub(crate) fn list(format: ListFormat, common: &CommonArgs) -> Result<u8> {
 /// `signatures check-fp`: anything but advice on a green job is a false positive.
 pub(crate) fn check_fp(paths: &[std::path::PathBuf], common: &CommonArgs) -> Result<u8> {
     let analyzer = Analyzer::new(load_set(common)?);
-    // Every file under the directories, hidden ones too, whatever its name:
-    // a green-job log is worth checking even if it is not called `*.log`.
-    let opts = dindlog::walk::WalkOptions {
-        hidden: true,
-        globs: vec!["*".parse()?],
-        ..dindlog::walk::WalkOptions::default()
-    };
-    let (files, walk_errors) = dindlog::walk::expand(paths, &opts);
+    // The files a directory scan takes (log-like names, compressed logs and
+    // archives, read member by member), so that what check-fp calls clean is
+    // what `dindlog scan DIR` would read.
+    let (files, walk_errors) = dindlog::walk::expand(paths, &dindlog::walk::WalkOptions::default());
     let mut errored = !walk_errors.is_empty();
     for e in walk_errors {
         eprintln!("dindlog: {e}");
     }
+    let limits = dindlog::archive::Limits::default();
     let mut out = stdout();
-    let mut fps = 0usize;
+    let (mut streams, mut fps) = (0usize, 0usize);
+    let mut lines: Vec<String> = Vec::new();
     for path in &files {
-        let input = Input::Path(path.clone());
-        let name = input.display_name();
-        let report =
-            match input.open().and_then(|r| analyzer.scan(&name, r, dindlog::InputKind::Detect)) {
-                Ok(r) => analyzer.report(&name, r, Vec::new()),
+        let res = dindlog::archive::for_each_stream(path, &limits, |name, rdr| {
+            streams += 1;
+            let report = match analyzer.scan(name, rdr, dindlog::InputKind::Detect) {
+                Ok(r) => analyzer.report(name, r, Vec::new()),
                 Err(e) => {
                     errored = true;
                     eprintln!("dindlog: {e}");
-                    continue;
+                    return;
                 }
             };
-        for f in report.findings.iter().filter(|f| f.role != dindlog::Role::Advice) {
-            fps += 1;
-            let line = f.evidence.first().map_or(String::new(), |e| e.text.clone());
-            writeln!(
-                out,
-                "{}:{}: {} ({}): {}",
-                report::escape_terminal(&name),
-                f.first_line,
-                f.id,
-                f.role.as_str(),
-                report::escape_terminal(&line)
-            )?;
+            for f in report.findings.iter().filter(|f| f.role != dindlog::Role::Advice) {
+                fps += 1;
+                let line = f.evidence.first().map_or(String::new(), |e| e.text.clone());
+                lines.push(format!(
+                    "{}:{}: {} ({}): {}",
+                    report::escape_terminal(name),
+                    f.first_line,
+                    f.id,
+                    f.role.as_str(),
+                    report::escape_terminal(&line)
+                ));
+            }
+        });
+        if let Err(e) = res {
+            errored = true;
+            eprintln!("dindlog: {e}");
+        }
+        for l in lines.drain(..) {
+            writeln!(out, "{l}")?;
         }
     }
-    writeln!(out, "check-fp: {} files, {fps} false positives", files.len())?;
+    writeln!(
+        out,
+        "check-fp: {}, {}",
+        super::scan::plural(streams, "file"),
+        super::scan::plural(fps, "false positive")
+    )?;
     out.flush()?;
     Ok(if errored {
         EXIT_ERROR

@@ -3,6 +3,7 @@
 pub(crate) mod config;
 pub(crate) mod job;
 pub(crate) mod knowledge;
+pub(crate) mod manual;
 pub(crate) mod scan;
 
 use std::error::Error;
@@ -61,4 +62,67 @@ pub(crate) fn stdout() -> BufWriter<io::StdoutLock<'static>> {
 
 pub(crate) fn unix_now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// The known name closest to a mistyped one, if one is close: within a third
+/// of its length in edits (at least 2), or the only name that contains it.
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let known: Vec<&str> = known.into_iter().collect();
+    let limit = (word.chars().count() / 3).max(2);
+    let best = known
+        .iter()
+        .map(|k| (edit_distance(word, k), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
+    if let Some((_, k)) = best {
+        return Some(k);
+    }
+    let mut containing = known.iter().filter(|k| word.len() >= 4 && k.contains(word));
+    match (containing.next(), containing.next()) {
+        (Some(k), None) => Some(k),
+        _ => None,
+    }
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = substitute.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_insertions_deletions_substitutions() {
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+        assert_eq!(edit_distance("dind", "dnid"), 2);
+    }
+
+    #[test]
+    fn suggestions_are_close_or_contain_the_word() {
+        let ids =
+            ["dind-not-privileged", "daemon-tls-port", "registry-auth", "registry-rate-limit"];
+        assert_eq!(did_you_mean("dind-not-priviledged", ids), Some("dind-not-privileged"));
+        assert_eq!(did_you_mean("deamon-tls-port", ids), Some("daemon-tls-port"));
+        assert_eq!(did_you_mean("privileged", ids), Some("dind-not-privileged"));
+        // Two ids contain it: no guess.
+        assert_eq!(did_you_mean("registry", ids), None);
+        assert_eq!(did_you_mean("zzzzzz", ids), None);
+    }
 }
