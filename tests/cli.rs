@@ -162,6 +162,51 @@ fn colour_follows_the_flag_and_no_color() {
     assert!(!String::from_utf8_lossy(&out.stdout).contains('\x1b'));
 }
 
+/// `auto` reads CLICOLOR_FORCE, NO_COLOR and TERM=dumb as rg and fd do; the
+/// flag wins over the environment (issue 13 §3).
+#[test]
+fn colour_reads_clicolor_force_and_term_dumb() {
+    let coloured = |args: &[&str], env: &[(&str, &str)]| {
+        let mut c = cmd();
+        c.args(args).envs(env.iter().copied()).stdin(Stdio::piped()).stdout(Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), TLS_LOG).unwrap();
+        let out = child.wait_with_output().unwrap();
+        String::from_utf8_lossy(&out.stdout).contains("\x1b[")
+    };
+    assert!(!coloured(&[], &[]), "a pipe gets no colour");
+    assert!(coloured(&[], &[("CLICOLOR_FORCE", "1")]), "CLICOLOR_FORCE forces it into a pipe");
+    assert!(coloured(&[], &[("CLICOLOR_FORCE", "1"), ("TERM", "dumb")]));
+    assert!(!coloured(&[], &[("CLICOLOR_FORCE", "0")]));
+    assert!(!coloured(&[], &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]), "NO_COLOR wins");
+    assert!(!coloured(&["--color", "never"], &[("CLICOLOR_FORCE", "1")]), "the flag wins");
+    assert!(coloured(&["--color", "always"], &[("NO_COLOR", "1"), ("TERM", "dumb")]));
+    // On a real terminal (a pty from script(1)): colour, but not for TERM=dumb.
+    let d = dir("colour_pty");
+    let log = write(&d, "tls.log", TLS_LOG);
+    let on_pty = |term: &str| {
+        let line = format!("{} {}", env!("CARGO_BIN_EXE_dindlog"), log.display());
+        std::process::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env("TERM", term)
+            .stdin(Stdio::null())
+            .output()
+    };
+    match (on_pty("xterm-256color"), on_pty("dumb")) {
+        (Ok(xterm), Ok(dumb)) => {
+            let (xterm, dumb) =
+                (String::from_utf8_lossy(&xterm.stdout), String::from_utf8_lossy(&dumb.stdout));
+            assert!(xterm.contains("Root cause") && xterm.contains("\x1b[1;31m"), "{xterm}");
+            assert!(dumb.contains("Root cause") && !dumb.contains('\x1b'), "{dumb}");
+        }
+        _ => {
+            crate::util::skip("colour_reads_clicolor_force_and_term_dumb", "no script(1) for a pty")
+        }
+    }
+}
+
 #[test]
 fn log_text_cannot_drive_the_terminal() {
     let log = b"Cannot connect to the Docker daemon at tcp://docker:2375. \x07\x08\x9b Is the docker daemon running?\x1b]0;pwned\x07\n";
@@ -1028,4 +1073,44 @@ fn corrupt_and_oversized_archives_are_reported_and_skipped() {
         r.stdout.contains(&format!("\"path\":\"{}\"", good.display())),
         "the good log is still scanned"
     );
+}
+
+/// On a terminal 16 columns wide, the progress line never reaches the last
+/// column (so it cannot wrap into a new line per update), and Ctrl-C erases
+/// it before dindlog dies of the signal (issue 13 §3). A FIFO nobody writes
+/// keeps the scan running for as long as the test needs.
+#[test]
+fn progress_line_fits_a_narrow_terminal_and_ctrl_c_erases_it() {
+    let d = dir("progress_pty");
+    let log = write(&d, "a.log", TLS_LOG);
+    let fifo = d.join("never-written");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return crate::util::skip("progress_line", "no mkfifo");
+    }
+    let inner = format!(
+        "{} -j1 {} {} >/dev/null & p=$!; sleep 1.5; kill -INT $p; wait $p; echo status=$?",
+        env!("CARGO_BIN_EXE_dindlog"),
+        log.display(),
+        fifo.display()
+    );
+    let outer = format!("stty cols 16; sh -c '{inner}'");
+    let out = match std::process::Command::new("script")
+        .args(["-qec", &outer, "/dev/null"])
+        .env_remove("COLUMNS")
+        .env("TERM", "xterm")
+        .stdin(Stdio::null())
+        .output()
+    {
+        Ok(o) => String::from_utf8_lossy(&o.stdout).into_owned(),
+        Err(_) => return crate::util::skip("progress_line", "no script(1) for a pty"),
+    };
+    let (terminal, status) = out.split_once("status=").expect(&out);
+    assert!(status.starts_with("130"), "killed by SIGINT: {out:?}");
+    let erase = "\r\x1b[2K";
+    assert!(terminal.contains("dindlog: 1/2 in\r"), "the line was drawn, cut: {out:?}");
+    assert!(terminal.ends_with(erase), "Ctrl-C left the line on the terminal: {out:?}");
+    for drawn in terminal.split(erase) {
+        assert!(drawn.chars().count() <= 15, "{drawn:?} reaches the last column: {out:?}");
+    }
 }

@@ -35,6 +35,8 @@ impl From<Output> for Run {
 pub fn cmd() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_dindlog"));
     c.env_remove("NO_COLOR");
+    // Forces colour into pipes (issue 13 §3): a test sets it when it means to.
+    c.env_remove("CLICOLOR_FORCE");
     c
 }
 

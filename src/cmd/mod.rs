@@ -34,12 +34,24 @@ pub(crate) fn load_set(common: &CommonArgs) -> Result<SignatureSet> {
 }
 
 pub(crate) fn use_color(choice: ColorChoice) -> bool {
+    color_from(choice, |k| std::env::var_os(k), io::stdout().is_terminal())
+}
+
+/// `--color` wins; with `auto`, as rg and fd do: a non-empty `NO_COLOR` turns
+/// colour off, then a `CLICOLOR_FORCE` other than `0` turns it on even when
+/// not on a terminal, then a terminal gets colour unless `TERM=dumb`.
+fn color_from(
+    choice: ColorChoice,
+    env: impl Fn(&str) -> Option<std::ffi::OsString>,
+    terminal: bool,
+) -> bool {
+    let set = |k: &str| env(k).filter(|v| !v.is_empty());
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorChoice::Auto if set("NO_COLOR").is_some() => false,
+        ColorChoice::Auto if set("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
+        ColorChoice::Auto => terminal && env("TERM").is_none_or(|t| t != "dumb"),
     }
 }
 
@@ -105,6 +117,26 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_follows_flag_then_no_color_then_clicolor_force_then_terminal() {
+        use ColorChoice::{Always, Auto, Never};
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).into())
+        };
+        assert!(color_from(Auto, env(&[]), true));
+        assert!(!color_from(Auto, env(&[]), false));
+        assert!(!color_from(Auto, env(&[("TERM", "dumb")]), true));
+        assert!(color_from(Auto, env(&[("TERM", "xterm-256color")]), true));
+        assert!(color_from(Auto, env(&[("CLICOLOR_FORCE", "1")]), false));
+        assert!(color_from(Auto, env(&[("CLICOLOR_FORCE", "1"), ("TERM", "dumb")]), false));
+        assert!(!color_from(Auto, env(&[("CLICOLOR_FORCE", "0")]), false));
+        assert!(!color_from(Auto, env(&[("CLICOLOR_FORCE", "")]), false));
+        assert!(!color_from(Auto, env(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]), true));
+        assert!(color_from(Auto, env(&[("NO_COLOR", "")]), true));
+        assert!(color_from(Always, env(&[("NO_COLOR", "1"), ("TERM", "dumb")]), false));
+        assert!(!color_from(Never, env(&[("CLICOLOR_FORCE", "1")]), true));
+    }
 
     #[test]
     fn edit_distance_counts_insertions_deletions_substitutions() {

@@ -20,7 +20,7 @@ pub use human::{
     print_explain, print_human, print_lint, print_signature_table, print_summary, HumanOptions,
 };
 pub use json::{print_json, JsonLines};
-pub use term::escape_terminal;
+pub use term::{escape_terminal, table_width, terminal_width, DEFAULT_WIDTH};
 
 /// Everything dindlog says about one input. It serialises (for `run` to hand
 /// its diagnosis to `annotate`) in an internal form; the public JSON is

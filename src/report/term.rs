@@ -1,4 +1,4 @@
-//! Makes untrusted log text safe to print on a terminal, and dindlog's own colours.
+//! Makes untrusted log text safe to print on a terminal; dindlog's own colours; how wide the terminal is.
 
 use std::borrow::Cow;
 
@@ -25,6 +25,31 @@ pub fn escape_terminal(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// The width tables take when standard output is not a terminal and
+/// `COLUMNS` is unset: the same as the wrapped prose and `--help`, so a report
+/// saved to a file or read in a job log looks as it did on a terminal.
+pub const DEFAULT_WIDTH: u16 = 100;
+
+/// How many columns the terminal on `fd` has: `COLUMNS` when it is set to a
+/// number (a person's explicit choice, as in most Unix tools), else what the
+/// terminal says; `None` when `fd` is not a terminal.
+pub fn terminal_width(fd: impl std::os::fd::AsFd) -> Option<u16> {
+    if let Some(n) = columns_env() {
+        return Some(n);
+    }
+    rustix::termios::tcgetwinsize(fd).ok().map(|w| w.ws_col).filter(|&c| c > 0)
+}
+
+fn columns_env() -> Option<u16> {
+    std::env::var("COLUMNS").ok()?.trim().parse().ok().filter(|&n: &u16| n > 0)
+}
+
+/// The width the human output's tables fit: [`terminal_width`] of standard
+/// output, or [`DEFAULT_WIDTH`] when it is not a terminal.
+pub fn table_width() -> u16 {
+    terminal_width(std::io::stdout()).unwrap_or(DEFAULT_WIDTH)
 }
 
 /// dindlog's own styles; empty strings when colour is off.
