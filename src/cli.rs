@@ -148,7 +148,7 @@ pub struct ScanArgs {
     /// Exit 1 when a finding reaches this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
     pub fail_on: FailOn,
-    /// Print only the summary over all inputs (human and json formats).
+    /// Print only the summary over all inputs (formats human, json, jsonl; an error with the others).
     #[arg(long)]
     pub summary: bool,
     #[command(flatten)]

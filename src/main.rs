@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, ColorChoice, Command, CommonArgs, SignaturesAction};
+use cli::{Cli, ColorChoice, Command, CommonArgs, Format, ScanArgs, SignaturesAction};
 use cmd::{Result, EXIT_CLEAN, EXIT_ERROR};
 
 fn main() -> ExitCode {
@@ -49,10 +49,31 @@ pub(crate) fn is_broken_pipe(err: &(dyn Error + 'static)) -> bool {
     false
 }
 
+/// Option combinations clap cannot judge. `--summary` is the summary alone:
+/// human, json and jsonl (its `summary` event) can carry that; GitHub
+/// workflow commands and the GitLab section are per-finding formats, so the
+/// combination is an error rather than a flag silently ignored.
+fn check_scan(args: &ScanArgs) -> Result<()> {
+    match args.format {
+        Format::Github | Format::Gitlab if args.summary => Err(format!(
+            "--summary cannot be written as --format {}: use --format human, json or jsonl",
+            if args.format == Format::Github { "github" } else { "gitlab" }
+        )
+        .into()),
+        _ => Ok(()),
+    }
+}
+
 fn run(cli: Cli) -> Result<u8> {
     match cli.command {
-        None => cmd::scan::scan(cli.scan),
-        Some(Command::Scan(args)) => cmd::scan::scan(args),
+        None => {
+            check_scan(&cli.scan)?;
+            cmd::scan::scan(cli.scan)
+        }
+        Some(Command::Scan(args)) => {
+            check_scan(&args)?;
+            cmd::scan::scan(args)
+        }
         Some(Command::Run(args)) => cmd::job::run_command(args),
         Some(Command::Annotate(args)) => Ok(cmd::job::annotate(args)),
         Some(Command::Lint(args)) => cmd::config::lint(args),

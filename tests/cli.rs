@@ -944,7 +944,115 @@ fn summary_counts_classes_failures_and_job_context() {
     assert_eq!(s["executors"]["docker"]["files"], 4, "{s}");
     assert_eq!(s["dind_images"]["docker:dind"]["causes"]["registry-auth"], 1, "{s}");
     let human = run(&files, None);
-    assert!(human.stdout.contains("4 files: 3 failed jobs, 2 with a diagnosis, 1 failed jobs unexplained (33.3% of failures), 0 unreadable"), "{}", human.stdout);
+    assert!(
+        human.stdout.contains(
+            "4 files: 3 failed jobs, 1 other file, 0 unreadable\n\
+             failed jobs: 2 with a diagnosis, 1 unexplained (33.3% of failures)\n\
+             other files (succeeded, or no outcome in the log): 0 with a diagnosis\n"
+        ),
+        "{}",
+        human.stdout
+    );
+}
+
+/// The summary's counts add up: a job that succeeded with a root cause (the
+/// service was slow but the job passed) or with advice is not counted with
+/// the failures (issue 13 §3).
+#[test]
+fn summary_counts_add_up() {
+    let files = [
+        "corpus/dind-not-privileged-healthcheck.log",
+        "corpus/near-miss-jest-failure.log",
+        "corpus/service-not-ready-healthcheck-timeout-succeeds.log",
+        "corpus/near-miss-success-unpinned.log",
+        "corpus/ambiguous-no-such-host-bare.log",
+        "corpus/missing.log",
+    ];
+    let r = run(&files, None);
+    assert_eq!(r.code, 2, "one input is missing");
+    let json = run(&[&files[..], &["--format", "json"]].concat(), None);
+    let s = &serde_json::from_str::<Value>(&json.stdout).unwrap()["summary"];
+    assert_eq!((s["files"].as_u64(), s["errors"].as_u64()), (Some(6), Some(1)), "{s}");
+    assert_eq!((s["failed"].as_u64(), s["failed_unclassified"].as_u64()), (Some(2), Some(1)));
+    // dind-not-privileged, the succeeded job's cause, the bare log's candidates.
+    assert_eq!(s["files_with_findings"], 3, "{s}");
+    let want = "6 files: 2 failed jobs, 3 other files, 1 unreadable\n\
+                failed jobs: 1 with a diagnosis, 1 unexplained (50.0% of failures)\n\
+                other files (succeeded, or no outcome in the log): 2 with a diagnosis\n";
+    assert!(r.stdout.contains(want), "{}", r.stdout);
+}
+
+/// Tables fit the terminal: COLUMNS when set, else 100 columns when not on a
+/// terminal; class ids are never cut; prose columns wrap (issue 13 §3).
+#[test]
+fn tables_fit_the_width() {
+    let width = |text: &str| text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    let ids: Vec<String> =
+        serde_json::from_str::<Value>(&run(&["signatures", "--format", "json"], None).stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect();
+    let listed = |env: Option<&str>| {
+        let mut c = cmd();
+        c.arg("signatures");
+        if let Some(cols) = env {
+            c.env("COLUMNS", cols);
+        } else {
+            c.env_remove("COLUMNS");
+        }
+        crate::util::Run::from(c.output().unwrap()).stdout
+    };
+    for (env, max) in [(None, 100), (Some("80"), 80), (Some("100"), 100)] {
+        let out = listed(env);
+        assert!(width(&out) <= max, "COLUMNS={env:?}: {} wide\n{out}", width(&out));
+        for id in &ids {
+            assert!(
+                out.lines().any(|l| l.split_whitespace().nth(1) == Some(id.as_str())),
+                "{id} is cut or missing at COLUMNS={env:?}"
+            );
+        }
+    }
+    assert!(listed(Some("200")).lines().count() < listed(Some("80")).lines().count());
+    // The summary's tables: the class table fits 80 columns whole.
+    let mut c = cmd();
+    c.args(["scan", "--summary", "corpus"]).env("COLUMNS", "80");
+    let out = crate::util::Run::from(c.output().unwrap()).stdout;
+    assert!(width(&out) <= 80, "{}\n{out}", width(&out));
+    assert!(out.contains("candidate  symptom  advice"), "{out}");
+}
+
+/// Runner versions and dind images sort as versions in the summary (issue 13 §3).
+#[test]
+fn summary_sorts_versions_as_versions() {
+    let d = dir("version_order");
+    let mut args = Vec::new();
+    for (runner, dind) in [("16.11.0", "20.10"), ("9.5.0", "9"), ("16.2.1", "20.9")] {
+        let log = format!(
+            "Running with gitlab-runner {runner} (abc)\n\
+             Using Docker executor with image docker:{dind} ...\n\
+             Starting service docker:{dind}-dind...\n\
+             $ docker info\n\
+             Cannot connect to the Docker daemon at tcp://docker:2375. Is the docker daemon running?\n\
+             ERROR: Job failed: exit code 1\n"
+        );
+        args.push(write(&d, &format!("{runner}.log"), log.as_bytes()));
+    }
+    let mut argv: Vec<&str> = args.iter().map(|p| p.to_str().unwrap()).collect();
+    argv.push("--summary");
+    let out = run(&argv, None).stdout;
+    let order = |words: &[&str]| {
+        words
+            .iter()
+            .map(|w| out.find(w).unwrap_or_else(|| panic!("{w}: {out}")))
+            .collect::<Vec<_>>()
+    };
+    let runners = order(&["│ 9.5.0 ", "│ 16.2.1 ", "│ 16.11.0 "]);
+    assert!(runners.is_sorted(), "{out}");
+    let images = order(&["│ docker:9-dind ", "│ docker:20.9-dind ", "│ docker:20.10-dind "]);
+    assert!(images.is_sorted(), "{out}");
 }
 
 /// A small archive tree: plain, gzipped, zipped and hidden logs.
@@ -1113,4 +1221,30 @@ fn progress_line_fits_a_narrow_terminal_and_ctrl_c_erases_it() {
     for drawn in terminal.split(erase) {
         assert!(drawn.chars().count() <= 15, "{drawn:?} reaches the last column: {out:?}");
     }
+}
+
+/// `--summary` is honoured by the formats that can carry the summary alone
+/// and refused by the others (issue 13 §3).
+#[test]
+fn summary_with_each_format() {
+    let files = ["corpus/dind-not-privileged-healthcheck.log", "corpus/near-miss-jest-failure.log"];
+    let with = |format: &str| run(&[&files[..], &["--summary", "--format", format]].concat(), None);
+    let jsonl = with("jsonl");
+    assert_eq!(jsonl.code, 1, "{}", jsonl.stderr);
+    let lines: Vec<Value> =
+        jsonl.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 1, "only the summary event: {}", jsonl.stdout);
+    assert_eq!(lines[0]["type"], "summary");
+    assert_eq!(lines[0]["data"]["files"], 2, "{}", jsonl.stdout);
+    for format in ["github", "gitlab"] {
+        let r = with(format);
+        assert_eq!(r.code, 2, "{format}: {}", r.stdout);
+        assert!(r.stdout.is_empty(), "{format}: {}", r.stdout);
+        assert!(
+            r.stderr.contains(&format!("--summary cannot be written as --format {format}")),
+            "{}",
+            r.stderr
+        );
+    }
+    assert_eq!(with("human").code, 1);
 }

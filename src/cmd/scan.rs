@@ -287,6 +287,7 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
     match args.format {
         Format::Human if args.summary => report::print_summary(&mut out, &summary, color)?,
         Format::Json if args.summary => report::print_json(&mut out, &[], &summary)?,
+        Format::Jsonl if args.summary => JsonLines::summary(&mut out, &summary)?,
         Format::Human => {
             let opts = HumanOptions { color, headers: reports.len() > 1 };
             // An unreadable input was said once, on standard error; a person

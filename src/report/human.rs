@@ -2,9 +2,9 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{presets, ContentArrangement, Table};
+use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table};
 
-use super::term::{escape_terminal, Style};
+use super::term::{escape_terminal, table_width, Style};
 use super::{FileReport, Summary};
 use crate::classify::{Finding, Role};
 use crate::signature::{Severity, Signature, SignatureSet};
@@ -46,7 +46,7 @@ pub fn print_human(w: &mut dyn Write, r: &FileReport, opts: HumanOptions) -> io:
             "{}No known Docker-build failure found{} ({} read).",
             st.green(),
             st.reset(),
-            if r.lines == 1 { "1 line".to_string() } else { format!("{} lines", r.lines) }
+            count(r.lines, "line")
         )?;
         if r.context.outcome == Some(crate::context::Outcome::Failed) {
             writeln!(w, "The job failed for a reason dindlog does not know yet.")?;
@@ -163,7 +163,8 @@ fn print_finding(w: &mut dyn Write, f: &Finding, st: Style) -> io::Result<()> {
 fn print_table(w: &mut dyn Write, r: &FileReport) -> io::Result<()> {
     let mut t = Table::new();
     t.load_style(presets::UTF8_BORDERS_ONLY)
-        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(table_width())
         .set_header(["role", "class", "severity", "first line", "lines", "explained by"]);
     for f in &r.findings {
         t.add_row([
@@ -175,6 +176,7 @@ fn print_table(w: &mut dyn Write, r: &FileReport) -> io::Result<()> {
             f.explained_by.clone().unwrap_or_default(),
         ]);
     }
+    keep_whole(&mut t, &[0, 1, 2, 3, 4, 5]);
     writeln!(w, "{t}")
 }
 
@@ -182,24 +184,39 @@ fn print_table(w: &mut dyn Write, r: &FileReport) -> io::Result<()> {
 pub fn print_summary(w: &mut dyn Write, s: &Summary, color: bool) -> io::Result<()> {
     let st = Style { on: color };
     let rate = |n: u64| if s.failed == 0 { 0.0 } else { 100.0 * n as f64 / s.failed as f64 };
+    // Failed jobs split into diagnosed and unexplained; the other files
+    // (succeeded, or no outcome in the log) are counted apart, so that
+    // failed + other + unreadable = files and diagnosed + unexplained = failed.
+    let failed_diagnosed = s.failed.saturating_sub(s.failed_unclassified);
+    let others = s.files.saturating_sub(s.failed + s.errors);
+    let others_diagnosed = s.files_with_findings.saturating_sub(failed_diagnosed);
     writeln!(
         w,
-        "{}{} files: {} failed jobs, {} with a diagnosis, {} failed jobs unexplained ({:.1}% of failures), {} unreadable{}",
+        "{}{}: {}, {}, {} unreadable{}",
         st.bold(),
-        s.files,
-        s.failed,
-        s.files_with_findings,
-        s.failed_unclassified,
-        rate(s.failed_unclassified),
+        count(s.files, "file"),
+        count(s.failed, "failed job"),
+        count(others, "other file"),
         s.errors,
         st.reset()
+    )?;
+    writeln!(
+        w,
+        "failed jobs: {failed_diagnosed} with a diagnosis, {} unexplained ({:.1}% of failures)",
+        s.failed_unclassified,
+        rate(s.failed_unclassified),
+    )?;
+    writeln!(
+        w,
+        "other files (succeeded, or no outcome in the log): {others_diagnosed} with a diagnosis"
     )?;
     if s.classes.is_empty() {
         return Ok(());
     }
     let mut t = Table::new();
     t.load_style(presets::UTF8_BORDERS_ONLY)
-        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(table_width())
         .set_header(["class", "files", "share", "cause", "candidate", "symptom", "advice"]);
     let mut rows: Vec<_> = s.classes.iter().collect();
     rows.sort_by(|a, b| b.1.files.cmp(&a.1.files).then(a.0.cmp(b.0)));
@@ -215,6 +232,7 @@ pub fn print_summary(w: &mut dyn Write, s: &Summary, color: bool) -> io::Result<
             c.advice.to_string(),
         ]);
     }
+    keep_whole(&mut t, &[0, 1, 2, 3, 4, 5, 6]);
     writeln!(w, "{t}")?;
     for (title, map) in [
         ("runner version", &s.runner_versions),
@@ -226,9 +244,13 @@ pub fn print_summary(w: &mut dyn Write, s: &Summary, color: bool) -> io::Result<
         }
         let mut t = Table::new();
         t.load_style(presets::UTF8_BORDERS_ONLY)
-            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(table_width())
             .set_header([title, "files", "failed", "most common root cause"]);
-        for (key, b) in map {
+        // `9.5.0` before `16.11.0`, `docker:9-dind` before `docker:20.10-dind`.
+        let mut keys: Vec<(&String, _)> = map.iter().collect();
+        keys.sort_by(|a, b| version_order(a.0, b.0));
+        for (key, b) in keys {
             let top = b
                 .causes
                 .iter()
@@ -241,6 +263,7 @@ pub fn print_summary(w: &mut dyn Write, s: &Summary, color: bool) -> io::Result<
                 top,
             ]);
         }
+        keep_whole(&mut t, &[1, 2, 3]);
         writeln!(w, "{t}")?;
     }
     Ok(())
@@ -293,7 +316,8 @@ pub fn print_explain(w: &mut dyn Write, sig: &Signature, color: bool) -> io::Res
 pub fn print_signature_table(w: &mut dyn Write, set: &SignatureSet) -> io::Result<()> {
     let mut t = Table::new();
     t.load_style(presets::UTF8_BORDERS_ONLY)
-        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(table_width())
         .set_header(["id", "kind", "severity", "title"]);
     let mut sigs: Vec<&Signature> = set.iter().collect();
     sigs.sort_by(|a, b| a.id.cmp(&b.id));
@@ -305,8 +329,9 @@ pub fn print_signature_table(w: &mut dyn Write, set: &SignatureSet) -> io::Resul
             s.title.clone(),
         ]);
     }
+    keep_whole(&mut t, &[0, 1, 2]);
     writeln!(w, "{t}")?;
-    writeln!(w, "{} classes. `dindlog explain <id>` shows one in full.", set.len())
+    writeln!(w, "{}. `dindlog explain <id>` shows one in full.", count(set.len() as u64, "class"))
 }
 
 /// Wraps prose at [`WIDTH`] columns; `first` is how much of the first line a
@@ -338,6 +363,63 @@ fn wrap(text: &str, first: usize, indent: usize) -> String {
 
 /// Prose is wrapped to fit a common terminal.
 const WIDTH: usize = 96;
+
+/// Tables shrink to the terminal by wrapping their prose columns (titles,
+/// image names); the `columns` given (class ids, numbers, short words) are
+/// never cut: a cut id cannot be searched or pasted. Columns are two spaces
+/// apart rather than three, so that the class table fits 80 columns whole.
+fn keep_whole(t: &mut Table, columns: &[usize]) {
+    let last = t.column_count().saturating_sub(1);
+    for (i, c) in t.column_iter_mut().enumerate() {
+        c.set_padding((1, u16::from(i == last)));
+        if columns.contains(&i) {
+            c.set_constraint(ColumnConstraint::ContentWidth);
+        }
+    }
+}
+
+/// `1 file`, `2 files`, `1 class`, `3 classes`.
+fn count(n: u64, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        _ if noun.ends_with("ss") => format!("{n} {noun}es"),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
+/// Orders names that hold version numbers as versions: runs of digits
+/// compare by value (`9` < `16`), the rest as text.
+fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (a.first(), b.first()) {
+            (None, None) => return std::cmp::Ordering::Equal,
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let (na, ra) = split_digits(a);
+                let (nb, rb) = split_digits(b);
+                // Without leading zeros, a longer run is a larger number.
+                let (na, nb) = (trim_zeros(na), trim_zeros(nb));
+                let ord = na.len().cmp(&nb.len()).then(na.cmp(nb));
+                if ord != std::cmp::Ordering::Equal {
+                    return ord;
+                }
+                (a, b) = (ra, rb);
+            }
+            (Some(x), Some(y)) if x != y => return x.cmp(y),
+            _ => (a, b) = (&a[1..], &b[1..]),
+        }
+    }
+}
+
+fn split_digits(s: &[u8]) -> (&[u8], &[u8]) {
+    s.split_at(s.iter().position(|c| !c.is_ascii_digit()).unwrap_or(s.len()))
+}
+
+fn trim_zeros(s: &[u8]) -> &[u8] {
+    &s[s.iter().position(|&c| c != b'0').unwrap_or(s.len())..]
+}
 
 fn severity_word(s: Severity) -> &'static str {
     match s {
@@ -381,12 +463,36 @@ pub fn print_lint(w: &mut dyn Write, r: &crate::lint::LintReport, color: bool) -
         writeln!(w, "{}note:{} {}", st.dim(), st.reset(), escape_terminal(n))?;
     }
     let errors = r.findings.iter().filter(|f| f.severity == S::Error).count();
-    writeln!(w, "{} findings ({errors} errors) in {} jobs", r.findings.len(), r.jobs.len())
+    writeln!(
+        w,
+        "{} ({}) in {}",
+        count(r.findings.len() as u64, "finding"),
+        count(errors as u64, "error"),
+        count(r.jobs.len() as u64, "job")
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn versions_sort_as_versions() {
+        let mut v = vec!["docker:9-dind", "docker:20.10-dind", "docker:dind", "docker:20.9-dind"];
+        v.sort_by(|a, b| version_order(a, b));
+        assert_eq!(v, ["docker:9-dind", "docker:20.9-dind", "docker:20.10-dind", "docker:dind"]);
+        let mut r = vec!["16.11.0", "9.5.0", "16.2.1", "16.11.0~beta", "007"];
+        r.sort_by(|a, b| version_order(a, b));
+        assert_eq!(r, ["007", "9.5.0", "16.2.1", "16.11.0", "16.11.0~beta"]);
+    }
+
+    #[test]
+    fn counts_agree_with_their_number() {
+        assert_eq!(count(1, "file"), "1 file");
+        assert_eq!(count(0, "failed job"), "0 failed jobs");
+        assert_eq!(count(2, "class"), "2 classes");
+        assert_eq!(count(1, "class"), "1 class");
+    }
 
     #[test]
     fn prose_wraps_at_the_width() {
