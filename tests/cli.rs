@@ -1248,3 +1248,95 @@ fn summary_with_each_format() {
     }
     assert_eq!(with("human").code, 1);
 }
+
+/// The documentation names only files that exist: markdown links to local
+/// paths, and inline `paths` under the repository's own directories
+/// (issue 13 §4). Generated files (`bench-data/`) are not checked.
+#[test]
+fn documentation_names_files_that_exist() {
+    let root = crate::util::root();
+    let mut docs = vec![root.join("README.md")];
+    for dir in ["docs", "corpus", "fuzz", "signatures", "benches", "templates", "corpus/lint"] {
+        if let Ok(entries) = std::fs::read_dir(root.join(dir)) {
+            docs.extend(
+                entries
+                    .map(|e| e.unwrap().path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "md")),
+            );
+        }
+    }
+    let tops = [
+        "src/",
+        "docs/",
+        "tests/",
+        "benches/",
+        "scripts/",
+        "corpus/",
+        "signatures/",
+        "templates/",
+        "fuzz/",
+    ];
+    let mut checked = 0;
+    for doc in &docs {
+        let text = std::fs::read_to_string(doc).unwrap();
+        let mut fenced = false;
+        for line in text.lines() {
+            if line.trim_start().starts_with("```") {
+                fenced = !fenced;
+                continue;
+            }
+            if fenced {
+                continue;
+            }
+            let mut names = Vec::new();
+            for (i, _) in line.match_indices("](") {
+                let rest = &line[i + 2..];
+                let target = &rest[..rest.find(')').unwrap_or(rest.len())];
+                let target = target.split('#').next().unwrap();
+                if !target.is_empty() && !target.contains("://") && !target.starts_with("mailto:") {
+                    // Relative to the document.
+                    names.push(doc.parent().unwrap().join(target));
+                }
+            }
+            for (j, span) in line.split('`').enumerate() {
+                let repo_path = j % 2 == 1
+                    && tops.iter().any(|t| span.starts_with(t))
+                    && !span.contains(['*', '<', '$', ' ', '{'])
+                    && !span.ends_with("...");
+                if repo_path {
+                    names.push(root.join(span));
+                }
+            }
+            for name in names {
+                checked += 1;
+                assert!(
+                    name.exists(),
+                    "{} names {}, which does not exist",
+                    doc.display(),
+                    name.display()
+                );
+            }
+        }
+    }
+    assert!(checked > 20, "only {checked} paths found");
+}
+
+/// An unknown option of `run` is an error, not the command to run (it used
+/// to run `--bogus` and exit 127); the command's own options still pass.
+#[test]
+fn run_rejects_unknown_options_before_the_command() {
+    let r = run(&["run", "--bogus", "--", "true"], None);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("unexpected argument '--bogus'"), "{}", r.stderr);
+    let d = dir("run_hyphens");
+    let keep = d.join("kept.log");
+    let keep = keep.to_str().unwrap();
+    for args in [
+        &["run", "--no-probe", "--log", keep, "sh", "-c", "echo -x; exit 4"][..],
+        &["run", "--no-probe", "--log", keep, "--", "sh", "-c", "echo -x; exit 4"],
+    ] {
+        let r = run(args, None);
+        assert_eq!(r.code, 4, "{args:?}: {}", r.stderr);
+        assert!(r.stdout.starts_with("-x\n"), "{args:?}: {}", r.stdout);
+    }
+}
