@@ -13,7 +13,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     args_conflicts_with_subcommands = true,
     max_term_width = 100,
     after_help = "Without a subcommand, dindlog scans: `dindlog job.log` is `dindlog scan job.log`.\n\n\
-Exit status: 0 no finding at or above --fail-on, 1 findings, 2 an error (unreadable input, bad signature file)."
+Exit status: 0 no finding at or above --fail-on, 1 findings, 2 an error (unreadable input, bad signature file, \
+bad option). `run` exits with the command's status, `annotate` with 0; the README lists every command's."
 )]
 pub struct Cli {
     #[command(subcommand)]

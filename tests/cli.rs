@@ -1340,3 +1340,19 @@ fn run_rejects_unknown_options_before_the_command() {
         assert!(r.stdout.starts_with("-x\n"), "{args:?}: {}", r.stdout);
     }
 }
+
+/// What the README says the binary prints and exits with is what it does:
+/// the sample command's status, the signature test count (issue 13 §4).
+#[test]
+fn readme_matches_the_binary() {
+    let readme = std::fs::read_to_string(crate::util::root().join("README.md")).unwrap();
+    let sample = readme.lines().find(|l| l.contains("-- corpus/")).expect("a sample command");
+    let log = sample.split("-- ").nth(1).unwrap().split_whitespace().next().unwrap();
+    let r = run(&[log], None);
+    let said = sample.split("(exits ").nth(1).and_then(|s| s.split(':').next()).expect(sample);
+    assert_eq!(said, r.code.to_string(), "{sample}");
+    let tested = run(&["signatures", "test"], None);
+    let line = tested.stdout.lines().last().unwrap().to_string();
+    assert!(line.starts_with("signatures: ") && line.ends_with(" passed, 0 failed"), "{line}");
+    assert!(readme.contains(&format!("\n{line}\n")), "the README does not show `{line}`");
+}
