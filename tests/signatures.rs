@@ -102,7 +102,7 @@ fn a_broken_user_signature_is_reported_with_its_position() {
 docs = [\"https://docs.gitlab.com/\"]\nfix = \"f\"\n[[pattern]]\nname = \"p\"\nliterals = [\"abcd\"]\n\
 [tests]\nmatch = [\"abcd\"]\nno_match = [\"abc\"]\n";
     crate::util::write(&dir, "my-class.toml", text.as_bytes());
-    let run = crate::util::run(&["--signatures", dir.to_str().unwrap(), "signatures"], None);
+    let run = crate::util::run(&["signatures", "--signatures", dir.to_str().unwrap()], None);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("my-class.toml:3:8: kind 'rot' is not one of"), "{}", run.stderr);
 }
