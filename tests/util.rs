@@ -37,6 +37,8 @@ pub fn cmd() -> Command {
     c.env_remove("NO_COLOR");
     // Forces colour into pipes (issue 13 §3): a test sets it when it means to.
     c.env_remove("CLICOLOR_FORCE");
+    // Tables take COLUMNS as their width: tests expect the default, 100.
+    c.env_remove("COLUMNS");
     c
 }
 

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table};
+use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table, Width};
 
 use super::term::{escape_terminal, table_width, Style};
 use super::{FileReport, Summary};
@@ -366,7 +366,7 @@ const WIDTH: usize = 96;
 
 /// Tables shrink to the terminal by wrapping their prose columns (titles,
 /// image names); the `columns` given (class ids, numbers, short words) are
-/// never cut: a cut id cannot be searched or pasted. Columns are two spaces
+/// never cut: a cut id cannot be searched or pasted; prose keeps 16 columns. Columns are two spaces
 /// apart rather than three, so that the class table fits 80 columns whole.
 fn keep_whole(t: &mut Table, columns: &[usize]) {
     let last = t.column_count().saturating_sub(1);
@@ -374,6 +374,10 @@ fn keep_whole(t: &mut Table, columns: &[usize]) {
         c.set_padding((1, u16::from(i == last)));
         if columns.contains(&i) {
             c.set_constraint(ColumnConstraint::ContentWidth);
+        } else {
+            // On a very narrow terminal a table overflows rather than
+            // wrapping prose one letter per line.
+            c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(16)));
         }
     }
 }
