@@ -66,9 +66,19 @@ impl Drop for Progress {
 /// signal its default action back: an unregistered SIGINT would be
 /// ignored), erases the line if it is drawn and ends the process as the
 /// signal would have.
+///
+/// A signal the process was started with ignored stays ignored: a shell
+/// starts background jobs with SIGINT ignored so that Ctrl-C does not reach
+/// them, and a handler would undo that.
 fn erase_on_signal(drawn: Arc<AtomicBool>) {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+    let ignored = ignored_signals();
+    let wanted: Vec<i32> =
+        [SIGINT, SIGTERM, SIGHUP].into_iter().filter(|&s| !is_in(ignored, s)).collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let Ok(mut signals) = signal_hook::iterator::Signals::new(wanted) else {
         // No handler: the line may stay on Ctrl-C, nothing worse.
         return;
     };
@@ -85,6 +95,26 @@ fn erase_on_signal(drawn: Arc<AtomicBool>) {
             std::process::exit(128 + sig);
         }
     });
+}
+
+/// The signals this process ignores, as a mask (bit N-1 for signal N), from
+/// Linux's `/proc/self/status`; none where that cannot be read. (Asking
+/// `sigaction` would need `unsafe`.)
+fn ignored_signals() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    parse_sig_ign(&status)
+}
+
+fn parse_sig_ign(status: &str) -> u64 {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigIgn:"))
+        .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+        .unwrap_or(0)
+}
+
+fn is_in(mask: u64, sig: i32) -> bool {
+    (1..=64).contains(&sig) && mask & (1 << (sig - 1)) != 0
 }
 
 fn draw(total: usize, done: &AtomicUsize, stop: &AtomicBool, drawn: &AtomicBool) {
@@ -123,6 +153,16 @@ fn line(n: usize, total: usize, width: u16) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ignored_signals_are_read_from_proc_status() {
+        let status = "Name:\tdindlog\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000000006\n";
+        let mask = parse_sig_ign(status);
+        assert!(is_in(mask, 2) && is_in(mask, 3), "SIGINT and SIGQUIT");
+        assert!(!is_in(mask, 1) && !is_in(mask, 15));
+        assert_eq!(parse_sig_ign("Name:\tx\n"), 0);
+        assert!(!is_in(u64::MAX, 0) && !is_in(u64::MAX, 65));
+    }
 
     #[test]
     fn the_line_never_reaches_the_last_column() {
