@@ -35,17 +35,8 @@ pub(crate) fn guards(literals: &[String]) -> Vec<String> {
     let index: HashMap<&[u8], usize> = pieces.iter().enumerate().map(|(i, p)| (p.0, i)).collect();
     let mut covered = vec![false; lits.len()];
     let mut out: Vec<String> = Vec::new();
-    loop {
-        // Most literals covered; the first such piece in byte order on ties.
-        let Some(&(best, n)) = pieces.iter().fold(None, |b: Option<&(&[u8], usize)>, p| match b {
-            Some(b) if b.1 >= p.1 => Some(b),
-            _ => Some(p),
-        }) else {
-            break;
-        };
-        if n < 2 {
-            break;
-        }
+    while let Some(b) = best_piece(&pieces) {
+        let best = pieces[b].0;
         for (i, lit) in lits.iter().enumerate() {
             if covered[i] || memchr::memmem::find(lit, best).is_none() {
                 continue;
@@ -71,6 +62,18 @@ pub(crate) fn guards(literals: &[String]) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+/// The piece held by the most uncovered literals (at least two); the first
+/// such piece in byte order on ties.
+fn best_piece(pieces: &[(&[u8], usize)]) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (i, p) in pieces.iter().enumerate() {
+        if best.is_none_or(|b| p.1 > pieces[b].1) {
+            best = Some(i);
+        }
+    }
+    best.filter(|&b| pieces[b].1 >= 2)
 }
 
 /// Literals per Teddy searcher, at most. Teddy takes up to 64, but its 16
