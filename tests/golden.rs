@@ -1,0 +1,266 @@
+//! Golden outputs: every corpus log through every output format and report file, via the real binary, compared byte for byte with `tests/golden/`.
+//!
+//! What runs (the working directory is `corpus/`, so names are relative and
+//! the same on every machine; the environment is cleared but for a fixed
+//! `CI_JOB_URL`, so nothing depends on where or when the test runs):
+//!
+//! - `scan/<log>.txt`: each `corpus/*.log` alone (with the service log its
+//!   expectation pairs it with, as `tests/corpus.rs` does), human output
+//!   without colour, plus the four report files (JUnit, Code Quality,
+//!   annotations, dotenv) of the same run.
+//! - `bulk/<format>.txt`: every corpus log in one run, for each standard
+//!   output format (`human`, `json`, `jsonl`, `github`, `gitlab`); a log's
+//!   part of the JSON, JSON Lines and GitHub outputs is what it prints alone.
+//!   `bulk/reports.txt` holds the report files of that bulk run, and
+//!   `bulk/ci-config.txt` those of a run with `--ci-config`.
+//! - `lint/<case>.txt`: each `corpus/lint/*.gitlab-ci.yml` (with its runner
+//!   configuration) as `lint --format human`, `json` and `codequality`.
+//!
+//! Each file has one section per output, headed `==> NAME (N bytes) <==`, the
+//! command line and exit status first. The GitLab section's Unix times are
+//! written as 0: they are the only part that varies between runs.
+//!
+//! To accept changed outputs, run `DINDLOG_BLESS=1 cargo test --test
+//! integration golden::` and commit `tests/golden/` with a message saying why
+//! each output changed. Without it, a mismatch fails naming the first
+//! differing line of every file that differs, and a golden file no case
+//! writes any more fails too.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+
+use crate::util::{dir, root};
+
+/// The job URL the annotations link to.
+const JOB_URL: &str = "https://gitlab.example.com/group/project/-/jobs/1";
+
+/// One run of the binary: its arguments (relative to `corpus/`) and the
+/// report files it writes, by golden section name.
+struct Case {
+    golden: String,
+    args: Vec<String>,
+    files: Vec<(&'static str, &'static str)>,
+}
+
+/// Report files: (section name, flag).
+const REPORT_FILES: [(&str, &str); 4] = [
+    ("junit.xml", "--junit"),
+    ("codequality.json", "--codequality"),
+    ("annotations.json", "--annotations"),
+    ("dindlog.env", "--dotenv"),
+];
+
+fn corpus() -> PathBuf {
+    root().join("corpus")
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// Every corpus log, by name, with the service logs its expectation names.
+fn logs() -> Vec<(String, Vec<String>)> {
+    let mut v: Vec<(String, Vec<String>)> = std::fs::read_dir(corpus())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "log"))
+        .map(|p| {
+            let expect: toml::Value =
+                toml::from_str(&std::fs::read_to_string(p.with_extension("expect.toml")).unwrap())
+                    .unwrap();
+            let service = expect
+                .get("service_logs")
+                .and_then(|s| s.as_array())
+                .map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect())
+                .unwrap_or_default();
+            (p.file_name().unwrap().to_string_lossy().into_owned(), service)
+        })
+        .collect();
+    v.sort();
+    assert!(v.len() >= 40, "corpus/ has only {} logs", v.len());
+    v
+}
+
+fn cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    let logs = logs();
+    for (log, service) in &logs {
+        let mut args = strings(&["scan", "--color", "never", "--format", "human", log]);
+        for s in service {
+            args.extend(["-s".to_string(), s.clone()]);
+        }
+        let stem = log.trim_end_matches(".log");
+        cases.push(Case { golden: format!("scan/{stem}.txt"), args, files: REPORT_FILES.to_vec() });
+    }
+    let all: Vec<String> = logs.iter().map(|(l, _)| l.clone()).collect();
+    for format in ["human", "json", "jsonl", "github", "gitlab"] {
+        let mut args = strings(&["scan", "--color", "never", "--format", format]);
+        args.extend(all.iter().cloned());
+        cases.push(Case { golden: format!("bulk/{format}.txt"), args, files: Vec::new() });
+    }
+    let mut args = strings(&["scan", "--color", "never", "--summary"]);
+    args.extend(all.iter().cloned());
+    cases.push(Case { golden: "bulk/reports.txt".into(), args, files: REPORT_FILES.to_vec() });
+    // Findings pointed at configuration lines: a TLS-port log and a
+    // dind-less log against a configuration with those mistakes.
+    let args = strings(&[
+        "scan",
+        "--color",
+        "never",
+        "--format",
+        "json",
+        "--ci-config",
+        "lint/tls-2375-default-certdir.gitlab-ci.yml",
+        "daemon-tls-port-buildkit-grpc.log",
+        "dind-service-missing.log",
+        "rate-limit-buildkit.log",
+    ]);
+    cases.push(Case { golden: "bulk/ci-config.txt".into(), args, files: REPORT_FILES.to_vec() });
+    let mut configs: Vec<PathBuf> = std::fs::read_dir(corpus().join("lint"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".gitlab-ci.yml"))
+        .collect();
+    configs.sort();
+    for config in configs {
+        let name = config.file_name().unwrap().to_string_lossy().into_owned();
+        let case = name.trim_end_matches(".gitlab-ci.yml").to_string();
+        let runner = format!("lint/{case}.config.toml");
+        for format in ["human", "json", "codequality"] {
+            let mut args =
+                strings(&["lint", "--color", "never", "--format", format, &format!("lint/{name}")]);
+            if corpus().join(&runner).exists() {
+                args.extend(["--runner-config".to_string(), runner.clone()]);
+            }
+            cases.push(Case {
+                golden: format!("lint/{case}.{format}.txt"),
+                args,
+                files: Vec::new(),
+            });
+        }
+    }
+    cases
+}
+
+/// `section_start:1717171717:` -> `section_start:0:`.
+fn fixed_times(s: &str) -> String {
+    let re = regex::Regex::new(r"(section_(?:start|end)):[0-9]+:").unwrap();
+    re.replace_all(s, "$1:0:").into_owned()
+}
+
+fn section(out: &mut String, name: &str, bytes: &[u8]) {
+    let text = fixed_times(&String::from_utf8_lossy(bytes));
+    out.push_str(&format!("==> {name} ({} bytes) <==\n", bytes.len()));
+    out.push_str(&text);
+    if !text.ends_with('\n') && !text.is_empty() {
+        out.push('\n');
+    }
+}
+
+/// Runs one case and renders its golden text.
+fn render(case: &Case, scratch: &Path) -> String {
+    let _ = std::fs::remove_dir_all(scratch);
+    std::fs::create_dir_all(scratch).unwrap();
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dindlog"));
+    c.env_clear().env("CI_JOB_URL", JOB_URL).current_dir(corpus()).args(&case.args);
+    for (name, flag) in &case.files {
+        c.arg(flag).arg(scratch.join(name));
+    }
+    let out = c.output().unwrap();
+    let mut text = format!(
+        "dindlog {}\nexit {}\n",
+        case.args.join(" "),
+        out.status.code().map_or("signal".to_string(), |c| c.to_string())
+    );
+    section(&mut text, "stdout", &out.stdout);
+    if !out.stderr.is_empty() {
+        section(&mut text, "stderr", &out.stderr);
+    }
+    for (name, _) in &case.files {
+        let bytes = std::fs::read(scratch.join(name))
+            .unwrap_or_else(|e| format!("(not written: {e})").into_bytes());
+        section(&mut text, name, &bytes);
+    }
+    text
+}
+
+/// Where the first difference is, as `line N: want ... got ...`.
+fn first_difference(want: &str, got: &str) -> String {
+    for (i, (w, g)) in want.lines().zip(got.lines()).enumerate() {
+        if w != g {
+            return format!("line {}:\n      want {w:?}\n      got  {g:?}", i + 1);
+        }
+    }
+    format!("lengths differ: want {} lines, got {}", want.lines().count(), got.lines().count())
+}
+
+fn golden_files(base: &Path) -> Vec<String> {
+    let mut v = Vec::new();
+    for sub in std::fs::read_dir(base).into_iter().flatten() {
+        let sub = sub.unwrap().path();
+        for f in std::fs::read_dir(&sub).into_iter().flatten() {
+            let f = f.unwrap().path();
+            v.push(format!(
+                "{}/{}",
+                sub.file_name().unwrap().to_string_lossy(),
+                f.file_name().unwrap().to_string_lossy()
+            ));
+        }
+    }
+    v.sort();
+    v
+}
+
+#[test]
+fn outputs_match_the_golden_files() {
+    let base = root().join("tests/golden");
+    let bless = std::env::var_os("DINDLOG_BLESS").is_some_and(|v| v == "1");
+    let cases = cases();
+    let scratch = dir("golden");
+    // Two workers: the runs are independent and the binary is single-input fast.
+    let rendered: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for w in 0..2 {
+            let (cases, rendered, next, scratch) = (&cases, &rendered, &next, &scratch);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(case) = cases.get(i) else { break };
+                let text = render(case, &scratch.join(format!("w{w}")));
+                rendered.lock().unwrap().insert(case.golden.clone(), text);
+            });
+        }
+    });
+    let rendered = rendered.into_inner().unwrap();
+    assert_eq!(rendered.len(), cases.len(), "two cases share a golden file");
+    if bless {
+        let _ = std::fs::remove_dir_all(&base);
+        for (name, text) in &rendered {
+            let path = base.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        return;
+    }
+    let mut problems = Vec::new();
+    for (name, got) in &rendered {
+        match std::fs::read_to_string(base.join(name)) {
+            Ok(want) if want == *got => {}
+            Ok(want) => problems.push(format!("{name}: {}", first_difference(&want, got))),
+            Err(e) => problems.push(format!("{name}: missing ({e})")),
+        }
+    }
+    for name in golden_files(&base) {
+        if !rendered.contains_key(&name) {
+            problems.push(format!("{name}: no case writes it any more"));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} golden outputs differ (DINDLOG_BLESS=1 rewrites them; see tests/golden.rs):\n  {}",
+        problems.len(),
+        problems.join("\n  ")
+    );
+}
