@@ -207,6 +207,9 @@ pub struct LintArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = LintFormat::Human)]
     pub format: LintFormat,
+    /// Also write a Code Quality report (GitLab `artifacts:reports:codequality`).
+    #[arg(long, value_name = "FILE")]
+    pub codequality: Option<PathBuf>,
     /// Exit 1 when a finding reaches this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
     pub fail_on: FailOn,

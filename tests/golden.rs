@@ -118,6 +118,12 @@ fn cases() -> Vec<Case> {
         "rate-limit-buildkit.log",
     ]);
     cases.push(Case { golden: "bulk/ci-config.txt".into(), args, files: REPORT_FILES.to_vec() });
+    // `lint --codequality FILE` is the same writer as `scan --codequality FILE`.
+    cases.push(Case {
+        golden: "lint/tls-2375-default-certdir.file.txt".into(),
+        args: strings(&["lint", "--color", "never", "lint/tls-2375-default-certdir.gitlab-ci.yml"]),
+        files: vec![("codequality.json", "--codequality")],
+    });
     let mut configs: Vec<PathBuf> = std::fs::read_dir(corpus().join("lint"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -263,4 +269,42 @@ fn outputs_match_the_golden_files() {
         problems.len(),
         problems.join("\n  ")
     );
+}
+
+/// `lint --codequality FILE` and `scan --ci-config ... --codequality FILE`
+/// write one format: the same keys, the same severity for the same class at
+/// the same configuration line.
+#[test]
+fn lint_and_scan_write_the_same_code_quality() {
+    let d = dir("golden_cq");
+    let config = "lint/tls-2375-default-certdir.gitlab-ci.yml";
+    let run = |args: &[&str], file: &Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_dindlog"))
+            .env_clear()
+            .current_dir(corpus())
+            .args(args)
+            .arg("--codequality")
+            .arg(file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["check_name"] == "dindlog/daemon-tls-port")
+            .cloned()
+            .unwrap_or_else(|| panic!("no daemon-tls-port entry in {v}"))
+    };
+    let from_lint = run(&["lint", config], &d.join("lint.json"));
+    let scan_args = ["scan", "daemon-tls-port-buildkit-grpc.log", "--ci-config", config];
+    let from_scan = run(&scan_args, &d.join("scan.json"));
+    for e in [&from_lint, &from_scan] {
+        let keys: Vec<&String> = e.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["check_name", "description", "fingerprint", "location", "severity"]);
+    }
+    assert_eq!(from_lint["severity"], "critical");
+    assert_eq!(from_scan["severity"], from_lint["severity"]);
+    assert_eq!(from_scan["location"], from_lint["location"]);
 }

@@ -131,9 +131,8 @@ pub(crate) fn merge(paths: &[std::path::PathBuf]) -> Result<u8> {
             None => e.to_string(),
         }
     })?;
-    let mut out = stdout();
-    serde_json::to_writer_pretty(&mut out, &merged)?;
-    writeln!(out)?;
-    out.flush()?;
+    let opts = super::output::options(false, false);
+    let json = report::format("json").ok_or("the json format is not registered")?;
+    super::output::print(json, report::Subject::Merged(&merged), &opts)?;
     Ok(EXIT_CLEAN)
 }

@@ -1,8 +1,16 @@
 //! The report data model (one `FileReport` per input, a `Summary` over all) and the printers that render it.
 
+mod annotations;
+pub mod codequality;
+mod dotenv;
+mod export;
+mod github;
 mod gitlab;
 mod human;
+mod human_exporter;
 mod json;
+mod jsonl;
+mod junit;
 mod term;
 
 pub use crate::classify::ConfigLocation;
@@ -15,11 +23,11 @@ use crate::classify::{Finding, Role};
 use crate::context::JobContext;
 use crate::signature::Severity;
 
-pub use gitlab::{annotations, codequality, dotenv, gitlab_section, junit, print_github};
+pub use export::{file_format, format, ExportError, Exporter, Format, Options, Subject, FORMATS};
 pub use human::{
     print_explain, print_human, print_lint, print_signature_table, print_summary, HumanOptions,
 };
-pub use json::{print_json, JsonLines};
+pub use jsonl::JsonLines;
 pub use term::escape_terminal;
 
 /// Everything dindlog says about one input. It serialises (for `run` to hand
