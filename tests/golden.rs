@@ -308,3 +308,51 @@ fn lint_and_scan_write_the_same_code_quality() {
     assert_eq!(from_scan["severity"], from_lint["severity"]);
     assert_eq!(from_scan["location"], from_lint["location"]);
 }
+
+/// A bulk scan of every corpus log, written and wild, writes a dotenv file
+/// GitLab accepts: under 5 KB, at most 20 variables, each once, no spaces or
+/// quotes, no `none` sentinel, `DINDLOG_LINE` present, classes named once.
+#[test]
+fn a_bulk_dotenv_fits_gitlabs_limits() {
+    let d = dir("golden_dotenv");
+    let env = d.join("dindlog.env");
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dindlog"));
+    c.env_clear().current_dir(root()).args(["scan", "--summary", "--dotenv"]).arg(&env);
+    let mut n = 0;
+    for sub in ["corpus", "corpus/wild"] {
+        let mut logs: Vec<PathBuf> = std::fs::read_dir(root().join(sub))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "log"))
+            .collect();
+        logs.sort();
+        n += logs.len();
+        c.args(logs);
+    }
+    assert!(n > 140, "only {n} logs");
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&env).unwrap();
+    assert!(text.len() < 5 * 1000, "{} bytes:\n{text}", text.len());
+    let vars: Vec<(&str, &str)> = text.lines().map(|l| l.split_once('=').unwrap()).collect();
+    assert!(vars.len() <= 20, "{} variables", vars.len());
+    let mut keys: Vec<&str> = vars.iter().map(|(k, _)| *k).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(keys.len(), vars.len(), "a key written twice:\n{text}");
+    for (k, v) in &vars {
+        assert!(k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'), "{k}");
+        assert!(!v.contains([' ', '"', '\'', '#']) && *v != "none", "{k}={v}");
+    }
+    let get = |key: &str| vars.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    assert_eq!(get("DINDLOG_REPORTS"), Some(n.to_string().as_str()));
+    assert_eq!(get("DINDLOG_LINE"), Some(""));
+    let classes: Vec<&str> = get("DINDLOG_CLASSES").unwrap().split(',').collect();
+    let mut unique = classes.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), classes.len(), "a class named twice: {classes:?}");
+    assert!(classes.len() > 20, "{classes:?}");
+    let counts = get("DINDLOG_CLASS_COUNTS").unwrap();
+    assert!(counts.starts_with(&format!("{}:", classes[0])), "{counts}");
+}
