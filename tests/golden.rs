@@ -356,3 +356,86 @@ fn a_bulk_dotenv_fits_gitlabs_limits() {
     let counts = get("DINDLOG_CLASS_COUNTS").unwrap();
     assert!(counts.starts_with(&format!("{}:", classes[0])), "{counts}");
 }
+
+/// Code Quality paths are relative to `CI_PROJECT_DIR` (or, unset, to the
+/// repository root above `--ci-config`), even for an absolute `--ci-config`
+/// as the shipped template passes it; a finding with no configuration line
+/// points at the job log it came from, at its log line.
+#[test]
+fn code_quality_paths_are_relative_to_the_project() {
+    let d = dir("golden_cq_paths");
+    let project = d.join("builds/group/project");
+    std::fs::create_dir_all(project.join("logs")).unwrap();
+    let config = project.join(".gitlab-ci.yml");
+    std::fs::copy(corpus().join("lint/tls-2375-default-certdir.gitlab-ci.yml"), &config).unwrap();
+    for log in ["daemon-tls-port-buildkit-grpc.log", "rate-limit-buildkit.log"] {
+        std::fs::copy(corpus().join(log), project.join("logs").join(log)).unwrap();
+    }
+    let cq = d.join("cq.json");
+    let run = |project_dir: Option<&Path>, cwd: &Path, args: &[&std::ffi::OsStr]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_dindlog"));
+        c.env_clear().current_dir(cwd).args(args).arg("--codequality").arg(&cq);
+        if let Some(p) = project_dir {
+            c.env("CI_PROJECT_DIR", p);
+        }
+        let out = c.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&cq).unwrap()).unwrap();
+        v.as_array().unwrap().clone()
+    };
+    let entry = |entries: &[serde_json::Value], id: &str| -> (String, u64) {
+        let e = entries
+            .iter()
+            .find(|e| e["check_name"] == format!("dindlog/{id}"))
+            .unwrap_or_else(|| panic!("no {id} in {entries:?}"));
+        (
+            e["location"]["path"].as_str().unwrap().to_string(),
+            e["location"]["lines"]["begin"].as_u64().unwrap(),
+        )
+    };
+    let tls_log = project.join("logs/daemon-tls-port-buildkit-grpc.log");
+    let rate_log = project.join("logs/rate-limit-buildkit.log");
+    let scan = [
+        std::ffi::OsStr::new("scan"),
+        tls_log.as_os_str(),
+        rate_log.as_os_str(),
+        "--ci-config".as_ref(),
+        config.as_os_str(),
+    ];
+    // The rate limit's first line in its log, from the JSON report.
+    let json = Command::new(env!("CARGO_BIN_EXE_dindlog"))
+        .env_clear()
+        .args([rate_log.as_os_str(), "--format".as_ref(), "json".as_ref()])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let rate_line = v["files"][0]["findings"][0]["first_line"].as_u64().unwrap();
+    assert!(rate_line > 1);
+
+    // In a job: CI_PROJECT_DIR, absolute paths, any working directory.
+    let entries = run(Some(&project), &d, &scan);
+    assert_eq!(entry(&entries, "daemon-tls-port"), (".gitlab-ci.yml".to_string(), 16));
+    assert_eq!(
+        entry(&entries, "rate-limit"),
+        ("logs/rate-limit-buildkit.log".to_string(), rate_line)
+    );
+    for e in &entries {
+        let path = e["location"]["path"].as_str().unwrap();
+        assert!(!path.starts_with('/'), "absolute path in {e}");
+    }
+
+    // Outside a job: the repository root above the configuration.
+    std::fs::create_dir_all(project.join(".git")).unwrap();
+    let entries = run(None, &d, &scan);
+    assert_eq!(entry(&entries, "daemon-tls-port"), (".gitlab-ci.yml".to_string(), 16));
+    assert_eq!(
+        entry(&entries, "rate-limit"),
+        ("logs/rate-limit-buildkit.log".to_string(), rate_line)
+    );
+
+    // lint, given the configuration by an absolute path, writes the same path.
+    let lint = [std::ffi::OsStr::new("lint"), config.as_os_str()];
+    let entries = run(Some(&project), &d, &lint);
+    assert_eq!(entry(&entries, "daemon-tls-port"), (".gitlab-ci.yml".to_string(), 16));
+}

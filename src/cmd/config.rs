@@ -11,7 +11,7 @@ pub(crate) fn lint(args: LintArgs) -> Result<u8> {
         runner_config: args.runner_config.clone(),
     };
     let report = dindlog::lint::lint(&opts)?;
-    let opts = output::options(use_color(args.common.color), false);
+    let opts = output::options(use_color(args.common.color), false, Some(&args.ci_config));
     let subject = Subject::Config(&report);
     output::print(output::format_of(&args.format), subject, &opts)?;
     if let Some(path) = &args.codequality {
@@ -32,7 +32,7 @@ pub(crate) fn doctor(args: DoctorArgs) -> Result<u8> {
     let mut env = dindlog::doctor::DoctorEnv::from_process_env();
     env.timeout = std::time::Duration::from_secs_f64(args.timeout);
     let report = dindlog::doctor::run(&env);
-    let opts = output::options(use_color(args.common.color), false);
+    let opts = output::options(use_color(args.common.color), false, None);
     output::print(output::format_of(&args.format), Subject::Daemon(&report), &opts)?;
     Ok(if report.ok() { EXIT_CLEAN } else { EXIT_FINDINGS })
 }

@@ -89,7 +89,11 @@ pub(crate) fn run_command(args: RunArgs) -> Result<u8> {
     if let Err(e) = save_diagnosis(&log_path, &reports[0]) {
         eprintln!("dindlog: warning: {e}");
     }
-    let opts = output::options(use_color_in_job(args.common.color), false);
+    let opts = output::options(
+        use_color_in_job(args.common.color),
+        false,
+        args.reports.ci_config.as_deref(),
+    );
     let summary = Summary::default();
     let subject = Subject::Logs { reports: &reports, summary: &summary };
     let mut out = stdout();
@@ -132,7 +136,11 @@ pub(crate) fn annotate(args: AnnotateArgs) -> u8 {
 }
 
 fn annotate_inner(args: &AnnotateArgs) -> Result<()> {
-    let opts = output::options(use_color_in_job(args.common.color), false);
+    let opts = output::options(
+        use_color_in_job(args.common.color),
+        false,
+        args.reports.ci_config.as_deref(),
+    );
     let files = output::report_files(&args.reports);
     let write_report_files = |reports: &[FileReport]| {
         let summary = summary_of(reports);

@@ -131,7 +131,7 @@ pub(crate) fn merge(paths: &[std::path::PathBuf]) -> Result<u8> {
             None => e.to_string(),
         }
     })?;
-    let opts = super::output::options(false, false);
+    let opts = super::output::options(false, false, None);
     let json = report::format("json").ok_or("the json format is not registered")?;
     super::output::print(json, report::Subject::Merged(&merged), &opts)?;
     Ok(EXIT_CLEAN)

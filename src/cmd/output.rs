@@ -1,19 +1,32 @@
 //! Where the exporters write: standard output (`--format`) and the report files a command was asked for (`--junit FILE`, ...), both through `report::FORMATS`.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use dindlog::report::{self, Options, Subject};
 
 use super::{stdout, unix_now, Result};
 use crate::cli::ReportArgs;
 
-/// Rendering options from the process: `CI_JOB_URL` for links to log lines.
-pub(crate) fn options(color: bool, summary_only: bool) -> Options {
+/// Rendering options from the process: `CI_JOB_URL` for links to log lines,
+/// and the project directory Code Quality paths are relative to.
+/// `config` is the CI configuration the command read (`--ci-config`, lint's file).
+pub(crate) fn options(color: bool, summary_only: bool, config: Option<&Path>) -> Options {
     let job_url = std::env::var("CI_JOB_URL")
         .ok()
         .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
-    Options { color, summary_only, job_url, now: unix_now(), project_dir: None }
+    Options { color, summary_only, job_url, now: unix_now(), project_dir: project_dir(config) }
+}
+
+/// `CI_PROJECT_DIR`, or else the repository root above the configuration file.
+fn project_dir(config: Option<&Path>) -> Option<PathBuf> {
+    match std::env::var_os("CI_PROJECT_DIR").filter(|d| !d.is_empty()) {
+        Some(d) => {
+            let d = PathBuf::from(d);
+            Some(if d.is_absolute() { d } else { std::env::current_dir().ok()?.join(d) })
+        }
+        None => config.and_then(report::codequality::repository_root),
+    }
 }
 
 /// The registry entry of a `--format` value (every clap format enum spells

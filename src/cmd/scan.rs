@@ -285,7 +285,7 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
     for r in &reports {
         summary.add(r);
     }
-    let opts = output::options(color, args.summary);
+    let opts = output::options(color, args.summary, args.reports.ci_config.as_deref());
     let subject = Subject::Logs { reports: &reports, summary: &summary };
     let format = output::format_of(&args.format);
     if matches!(args.format, Format::Jsonl) && !args.summary && early.iter().any(Option::is_some) {

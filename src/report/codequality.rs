@@ -5,6 +5,7 @@
 //! each other in GitLab, so a repeated one is written once.
 
 use std::io::Write;
+use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
 
@@ -12,9 +13,6 @@ use super::export::{ExportError, Exporter, Options, Subject};
 use super::FileReport;
 use crate::classify::Role;
 use crate::signature::Severity;
-
-/// Where an entry points when no configuration line is known.
-pub const DEFAULT_CONFIG_PATH: &str = ".gitlab-ci.yml";
 
 /// The Code Quality severity of a finding, the same for every command: a
 /// class that fails the job is `critical`, one likely to hurt `major`,
@@ -105,28 +103,70 @@ pub fn entries(issues: Vec<Issue>, opts: &Options) -> Vec<CodeQualityIssue> {
     out
 }
 
-/// `path` as GitLab links it: relative to `base` when it lies under it,
-/// without a leading `./`.
-fn relative(path: &str, base: Option<&std::path::Path>) -> String {
-    let p = std::path::Path::new(path);
-    let rel = match base {
-        Some(b) => p.strip_prefix(b).unwrap_or(p),
-        None => p,
+/// `path` as GitLab links it: relative to the project directory `base`,
+/// never absolute. A relative `path` is taken from the current directory. A
+/// path outside `base` keeps its relative form as given, or, absolute,
+/// only its file name (GitLab cannot link outside the project anyway).
+fn relative(path: &str, base: Option<&Path>) -> String {
+    let given = Path::new(path);
+    let inside = base.and_then(|b| {
+        let abs = if given.is_absolute() {
+            given.to_path_buf()
+        } else {
+            std::env::current_dir().ok()?.join(given)
+        };
+        lexical(&abs).strip_prefix(lexical(b)).ok().map(Path::to_path_buf)
+    });
+    let rel = match inside {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ if given.is_absolute() => {
+            given.file_name().map_or_else(|| PathBuf::from(path), PathBuf::from)
+        }
+        _ => given.to_path_buf(),
     };
     let s = rel.to_string_lossy();
     s.trim_start_matches("./").to_string()
 }
 
+/// `path` with `.` and `..` resolved without asking the file system.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The repository root for a configuration file: the nearest directory,
+/// from the file's own upwards, that holds `.git` (a directory, or the file
+/// a worktree has).
+pub fn repository_root(config: &Path) -> Option<PathBuf> {
+    let abs = if config.is_absolute() {
+        config.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(config)
+    };
+    let abs = lexical(&abs);
+    abs.parent()?.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf)
+}
+
 /// The issues of log reports: symptoms are left out (their cause is the
 /// entry); each points at the finding's configuration line when
-/// `--ci-config` found one, else at the top of `.gitlab-ci.yml`.
+/// `--ci-config` found one, else at its first line in the job log (the log
+/// artifact: never at a file dindlog did not read).
 fn log_issues(reports: &[FileReport]) -> Vec<Issue> {
     let mut out = Vec::new();
     for r in reports {
         for f in r.findings.iter().filter(|f| f.role != Role::Symptom) {
             let (path, line) = match &f.config {
                 Some(c) => (c.path.clone(), c.line),
-                None => (DEFAULT_CONFIG_PATH.to_string(), 1),
+                None => (r.path.clone(), f.first_line),
             };
             out.push(Issue {
                 id: f.id.clone(),
@@ -195,6 +235,22 @@ mod tests {
         assert_ne!(a, fingerprint(&["daemon-tls-port", ".gitlab-ci.yml", "13"]));
         assert_ne!(fingerprint(&["ab", "c"]), fingerprint(&["a", "bc"]));
         assert_eq!(a.len(), 32);
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_project_and_never_absolute() {
+        let base = Path::new("/builds/group/project");
+        assert_eq!(relative("/builds/group/project/.gitlab-ci.yml", Some(base)), ".gitlab-ci.yml");
+        assert_eq!(relative("/builds/group/project/./ci/../ci/x.yml", Some(base)), "ci/x.yml");
+        assert_eq!(relative("/elsewhere/job.log", Some(base)), "job.log");
+        assert_eq!(relative("/elsewhere/job.log", None), "job.log");
+        assert_eq!(relative("./ci/x.yml", None), "ci/x.yml");
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(relative("corpus/a.log", Some(&cwd)), "corpus/a.log");
+        assert_eq!(
+            relative("a.log", cwd.parent()),
+            format!("{}/a.log", cwd.file_name().unwrap().to_string_lossy())
+        );
     }
 
     /// One map for every command: a severity names one Code Quality level.
