@@ -40,6 +40,9 @@ pub enum Command {
         /// The JSON reports, in order.
         #[arg(required = true, value_name = "REPORT")]
         reports: Vec<PathBuf>,
+        /// Also write the merged report as one self-contained HTML page.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
     },
     /// Print a shell completion script.
     Completions {
@@ -168,6 +171,9 @@ pub struct ReportArgs {
     /// Also write a dotenv report (`DINDLOG_ROOT_CAUSE`, `DINDLOG_TRANSIENT`, ...).
     #[arg(long, value_name = "FILE")]
     pub dotenv: Option<PathBuf>,
+    /// Also write one self-contained HTML page: the summary as charts, each job's root cause.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Read this `.gitlab-ci.yml` to point each finding at the line to change.
     #[arg(long, value_name = "FILE")]
     pub ci_config: Option<PathBuf>,

@@ -69,7 +69,7 @@ fn run(cli: Cli) -> Result<u8> {
             common,
             ..
         }) => cmd::knowledge::check_fp(&paths, &common),
-        Some(Command::Merge { reports }) => cmd::knowledge::merge(&reports),
+        Some(Command::Merge { reports, html }) => cmd::knowledge::merge(&reports, html.as_deref()),
         Some(Command::Completions { shell }) => {
             let mut out = cmd::stdout();
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -1,4 +1,4 @@
-//! Golden outputs: every corpus log through every output format and report file, via the real binary, compared byte for byte with `tests/golden/`.
+//! Golden outputs: every corpus log through every output format and report file, via the real binary, compared byte for byte with `tests/golden/`; and the report files' contracts checked through the binary (one Code Quality writer, its paths, dotenv limits, the HTML page in Chromium).
 //!
 //! What runs (the working directory is `corpus/`, so names are relative and
 //! the same on every machine; the environment is cleared but for a fixed
@@ -11,7 +11,8 @@
 //! - `bulk/<format>.txt`: every corpus log in one run, for each standard
 //!   output format (`human`, `json`, `jsonl`, `github`, `gitlab`); a log's
 //!   part of the JSON, JSON Lines and GitHub outputs is what it prints alone.
-//!   `bulk/reports.txt` holds the report files of that bulk run, and
+//!   `bulk/reports.txt` holds the report files of that bulk run (and its
+//!   HTML page), and
 //!   `bulk/ci-config.txt` those of a run with `--ci-config`.
 //! - `lint/<case>.txt`: each `corpus/lint/*.gitlab-ci.yml` (with its runner
 //!   configuration) as `lint --format human`, `json` and `codequality`.
@@ -102,7 +103,9 @@ fn cases() -> Vec<Case> {
     }
     let mut args = strings(&["scan", "--color", "never", "--summary"]);
     args.extend(all.iter().cloned());
-    cases.push(Case { golden: "bulk/reports.txt".into(), args, files: REPORT_FILES.to_vec() });
+    let mut files = REPORT_FILES.to_vec();
+    files.push(("report.html", "--html"));
+    cases.push(Case { golden: "bulk/reports.txt".into(), args, files });
     // Findings pointed at configuration lines: a TLS-port log and a
     // dind-less log against a configuration with those mistakes.
     let args = strings(&[
@@ -438,4 +441,101 @@ fn code_quality_paths_are_relative_to_the_project() {
     let lint = [std::ffi::OsStr::new("lint"), config.as_os_str()];
     let entries = run(Some(&project), &d, &lint);
     assert_eq!(entry(&entries, "daemon-tls-port"), (".gitlab-ci.yml".to_string(), 16));
+}
+
+/// `--html FILE` on a bulk scan and on `merge`: the page renders in headless
+/// Chromium (no network: every fetch would fail), its text names the classes
+/// with their counts and the jobs, and a screenshot is taken.
+#[test]
+fn the_html_page_renders_in_chromium() {
+    let d = dir("golden_html");
+    let page = d.join("report.html");
+    let json = d.join("report.json");
+    let logs: Vec<String> = logs().into_iter().map(|(l, _)| l).collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_dindlog"))
+        .env_clear()
+        .current_dir(corpus())
+        .args(["scan", "--format", "json", "--html"])
+        .arg(&page)
+        .args(&logs)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(&json, &out.stdout).unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let html = std::fs::read_to_string(&page).unwrap();
+
+    // merge writes the same page from the JSON report.
+    let merged = d.join("merged.html");
+    let out = Command::new(env!("CARGO_BIN_EXE_dindlog"))
+        .env_clear()
+        .args([
+            std::ffi::OsStr::new("merge"),
+            json.as_os_str(),
+            "--html".as_ref(),
+            merged.as_os_str(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(&merged).unwrap(),
+        html,
+        "merge --html differs from scan --html"
+    );
+
+    let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+    else {
+        crate::util::skip("golden::the_html_page_renders_in_chromium", "chromium is not installed");
+        return;
+    };
+    let browse = |extra: &[&std::ffi::OsStr]| {
+        let profile = d.join(format!("profile-{}", extra.len()));
+        std::fs::create_dir_all(&profile).unwrap();
+        let mut profile_arg = std::ffi::OsString::from("--user-data-dir=");
+        profile_arg.push(&profile);
+        let mut url = std::ffi::OsString::from("file://");
+        url.push(&page);
+        let out = Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--window-size=1000,3000",
+            ])
+            .arg(profile_arg)
+            .args(extra)
+            .arg(url)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "chromium: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let dom = browse(&["--dump-dom".as_ref()]);
+    let files = summary["summary"]["files"].as_u64().unwrap();
+    assert!(dom.contains(&format!("dindlog: {files} jobs")), "{dom}");
+    let classes = summary["summary"]["classes"].as_object().unwrap();
+    assert!(classes.len() > 20);
+    for (id, c) in classes {
+        // The class table's row, as the browser parsed it: id, then counts.
+        let row = format!(
+            "<tr id=\"class-{id}\"><td><code>{id}</code></td><td>{}</td><td>{}</td><td>{}</td>",
+            c["files"], c["cause"], c["candidate"]
+        );
+        assert!(dom.contains(&row), "no {row} in the rendered page");
+    }
+    assert!(dom.contains("<a href=\"#class-dind-not-privileged\""), "no link to a root cause");
+    assert!(dom.contains("dind-not-privileged-healthcheck.log"), "a job is missing");
+    let shot = d.join("report.png");
+    let mut arg = std::ffi::OsString::from("--screenshot=");
+    arg.push(&shot);
+    browse(&[arg.as_os_str()]);
+    let png = std::fs::read(&shot).unwrap();
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "{} bytes", png.len());
 }

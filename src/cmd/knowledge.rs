@@ -115,7 +115,7 @@ pub(crate) fn signatures_test(dir: Option<std::path::PathBuf>, common: &CommonAr
 }
 
 /// `dindlog merge`: one JSON document from the reports of several shards.
-pub(crate) fn merge(paths: &[std::path::PathBuf]) -> Result<u8> {
+pub(crate) fn merge(paths: &[std::path::PathBuf], html: Option<&std::path::Path>) -> Result<u8> {
     let mut docs = Vec::with_capacity(paths.len());
     for p in paths {
         let text = std::fs::read_to_string(p)
@@ -134,5 +134,8 @@ pub(crate) fn merge(paths: &[std::path::PathBuf]) -> Result<u8> {
     let opts = super::output::options(false, false, None);
     let json = report::format("json").ok_or("the json format is not registered")?;
     super::output::print(json, report::Subject::Merged(&merged), &opts)?;
+    if let Some(path) = html {
+        super::output::write_files(&[("--html", path)], report::Subject::Merged(&merged), &opts)?;
+    }
     Ok(EXIT_CLEAN)
 }

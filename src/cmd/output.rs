@@ -50,6 +50,7 @@ pub(crate) fn report_files(args: &ReportArgs) -> Vec<(&'static str, &Path)> {
         ("--junit", &args.junit),
         ("--codequality", &args.codequality),
         ("--annotations", &args.annotations),
+        ("--html", &args.html),
         ("--dotenv", &args.dotenv),
     ]
     .into_iter()
@@ -96,6 +97,7 @@ mod tests {
             junit: Some(all.clone()),
             codequality: Some(all.clone()),
             annotations: Some(all.clone()),
+            html: Some(all.clone()),
             dotenv: Some(all.clone()),
             ..ReportArgs::default()
         };

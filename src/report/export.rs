@@ -220,6 +220,12 @@ pub static FORMATS: &[Format] = &[
         exporter: &super::annotations::Annotations,
     },
     Format {
+        name: "html",
+        file_flag: Some("--html"),
+        about: "one self-contained HTML page: charts of the summary, each job's root cause",
+        exporter: &super::html::Html,
+    },
+    Format {
         name: "dotenv",
         file_flag: Some("--dotenv"),
         about: "dotenv variables for later jobs (artifacts:reports:dotenv)",

@@ -6,6 +6,7 @@ mod dotenv;
 mod export;
 mod github;
 mod gitlab;
+mod html;
 mod human;
 mod human_exporter;
 mod json;
@@ -97,8 +98,9 @@ impl FileReport {
     }
 }
 
-/// Counts over every input of a run.
-#[derive(Debug, Clone, Default, Serialize)]
+/// Counts over every input of a run (read back from a JSON report for `merge --html`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Summary {
     /// Inputs scanned (including those that failed).
     pub files: u64,
@@ -125,7 +127,8 @@ pub struct Summary {
 }
 
 /// Inputs that share one runner version, executor or dind image.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Breakdown {
     /// Inputs.
     pub files: u64,
@@ -146,7 +149,8 @@ impl Breakdown {
 }
 
 /// How often one class appeared.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ClassCount {
     /// Inputs in which it was found in any role.
     pub files: u64,
