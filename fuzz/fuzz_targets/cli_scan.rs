@@ -28,8 +28,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut out = Vec::new();
     // Every registered format, standard output and report files alike.
-    for color in [false, true] {
-        let opts = report::Options { color, ..report::Options::default() };
+    for (color, summary_only) in [(false, false), (true, false), (false, true)] {
+        let opts = report::Options { color, summary_only, ..report::Options::default() };
         for f in report::FORMATS {
             out.clear();
             f.export(&mut out, report::Subject::Logs { reports: &reports, summary: &summary }, &opts)
