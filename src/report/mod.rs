@@ -33,7 +33,7 @@ pub use term::escape_terminal;
 
 /// Everything dindlog says about one input. It serialises (for `run` to hand
 /// its diagnosis to `annotate`) in an internal form; the public JSON is
-/// [`print_json`]'s.
+/// the `json` format's.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileReport {
     /// Display name: the path as given, or `<stdin>`.
