@@ -37,9 +37,15 @@ impl Exporter for Html {
                                 .map(|f| (f.id.clone(), f.title.clone()))
                                 .collect::<Vec<_>>()
                         };
+                        use crate::context::Outcome;
                         Job {
                             path: r.path.clone(),
-                            failed: r.context.outcome == Some(crate::context::Outcome::Failed),
+                            outcome: match r.context.outcome {
+                                Some(Outcome::Failed) => "failed",
+                                Some(Outcome::Succeeded) => "succeeded",
+                                None => "",
+                            },
+                            failed: r.context.outcome == Some(Outcome::Failed),
                             unreadable: r.error.is_some(),
                             causes: of(Role::Cause),
                             candidates: of(Role::Candidate),
@@ -59,6 +65,8 @@ impl Exporter for Html {
 /// One input, as the page shows it.
 struct Job {
     path: String,
+    /// `failed`, `succeeded`, or empty when the log does not say.
+    outcome: &'static str,
     failed: bool,
     unreadable: bool,
     /// (class id, title).
@@ -96,6 +104,11 @@ impl Page {
                         };
                         Job {
                             path: text(&f["path"]),
+                            outcome: match f["context"]["outcome"].as_str() {
+                                Some("failed") => "failed",
+                                Some("succeeded") => "succeeded",
+                                _ => "",
+                            },
                             failed: f["context"]["outcome"] == "failed",
                             unreadable: !f["error"].is_null(),
                             causes: of("cause"),
@@ -186,13 +199,7 @@ impl Page {
 
         h.push_str("<section id=\"jobs\">\n<h2>Jobs and their root causes</h2>\n<table class=\"jobs\">\n<thead><tr><th>job</th><th>outcome</th><th>root cause</th><th>possible causes</th></tr></thead>\n<tbody>\n");
         for j in &self.jobs {
-            let outcome = if j.unreadable {
-                "unreadable"
-            } else if j.failed {
-                "failed"
-            } else {
-                "-"
-            };
+            let outcome = if j.unreadable { "unreadable" } else { j.outcome };
             let links = |v: &[(String, String)]| {
                 v.iter()
                     .map(|(id, title)| {
@@ -312,8 +319,10 @@ fn bars(h: &mut String, caption: &str, rows: &[Row], max: u64) {
 
 /// Jobs per key (runner version, dind image): all, and the failed share.
 fn breakdown(h: &mut String, caption: &str, map: &BTreeMap<String, Breakdown>) {
-    let rows: Vec<Row> = map
-        .iter()
+    let mut keys: Vec<(&String, &Breakdown)> = map.iter().collect();
+    keys.sort_by(|a, b| version_order(a.0, b.0));
+    let rows: Vec<Row> = keys
+        .into_iter()
         .map(|(k, b)| Row {
             label: k.clone(),
             parts: vec![(b.failed, "failed"), (b.files.saturating_sub(b.failed), "all")],
@@ -331,6 +340,40 @@ fn breakdown(h: &mut String, caption: &str, map: &BTreeMap<String, Breakdown>) {
     if !map.is_empty() {
         h.push_str("<p class=\"legend\"><span class=\"key failed\"></span> failed <span class=\"key all\"></span> other jobs</p>\n");
     }
+}
+
+/// Orders names as versions: runs of digits by their value (`17.10.0` after
+/// `17.9.1`, `docker:9-dind` before `docker:24.0.5-dind`), the rest as text.
+fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (i, c) in s.char_indices().skip(1) {
+            let prev = s[..i].chars().next_back().is_some_and(|p| p.is_ascii_digit());
+            if prev != c.is_ascii_digit() {
+                out.push((prev, &s[start..i]));
+                start = i;
+            }
+        }
+        if !s.is_empty() {
+            out.push((s[start..].starts_with(|c: char| c.is_ascii_digit()), &s[start..]));
+        }
+        out
+    }
+    let (ca, cb) = (chunks(a), chunks(b));
+    for (x, y) in ca.iter().zip(&cb) {
+        let o = match (x, y) {
+            ((true, x), (true, y)) => {
+                let (x, y) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
+                x.len().cmp(&y.len()).then_with(|| x.cmp(y))
+            }
+            ((_, x), (_, y)) => x.cmp(y),
+        };
+        if o.is_ne() {
+            return o;
+        }
+    }
+    ca.len().cmp(&cb.len()).then_with(|| a.cmp(b))
 }
 
 fn plural(n: u64, word: &str) -> String {
@@ -434,6 +477,17 @@ mod tests {
         assert_eq!(
             lower.matches("http").count(),
             lower.matches("http://www.w3.org/2000/svg").count()
+        );
+    }
+
+    #[test]
+    fn versions_sort_as_versions() {
+        let mut v =
+            vec!["17.10.0", "17.9.1", "9.0", "17.9.0", "docker:24.0.5-dind", "docker:9-dind", "a"];
+        v.sort_by(|a, b| version_order(a, b));
+        assert_eq!(
+            v,
+            ["9.0", "17.9.0", "17.9.1", "17.10.0", "a", "docker:9-dind", "docker:24.0.5-dind"]
         );
     }
 
