@@ -464,6 +464,10 @@ fn the_html_page_renders_in_chromium() {
     std::fs::write(&json, &out.stdout).unwrap();
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let html = std::fs::read_to_string(&page).unwrap();
+    // The jobs table and the summary count unexplained failures alike.
+    let unexplained = summary["summary"]["failed_unclassified"].as_u64().unwrap();
+    assert!(unexplained > 0);
+    assert_eq!(html.matches(">unexplained<").count() as u64, unexplained);
 
     // merge writes the same page from the JSON report.
     let merged = d.join("merged.html");

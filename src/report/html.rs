@@ -216,7 +216,9 @@ impl Page {
                 Some((_, title)) => {
                     format!("{} <span class=\"title\">{}</span>", links(&j.causes), escape(title))
                 }
-                None if j.failed => "<span class=\"open\">unexplained</span>".to_string(),
+                None if j.failed && j.candidates.is_empty() => {
+                    "<span class=\"open\">unexplained</span>".to_string()
+                }
                 None => String::new(),
             };
             let _ = writeln!(
@@ -469,6 +471,9 @@ mod tests {
         assert!(page.matches("<svg ").count() >= 4);
         assert!(page.contains("<tr id=\"class-dind-not-privileged\">"), "{page}");
         assert!(page.contains("<a href=\"#class-dind-not-privileged\""), "{page}");
+        // A failed job is unexplained only without a cause or a candidate,
+        // as the summary counts it.
+        assert_eq!(page.matches(">unexplained<").count(), 0, "{page}");
         let lower = page.to_lowercase();
         for banned in ["<script", "<link", "<img", "<iframe", " src=", "@import", "url("] {
             assert!(!lower.contains(banned), "{banned} in the page");
