@@ -41,6 +41,9 @@ pub enum Command {
         /// The JSON reports, in order.
         #[arg(required = true, value_name = "REPORT")]
         reports: Vec<PathBuf>,
+        /// Also write the merged report as one self-contained HTML page.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
     },
     /// Print a shell completion script (class ids complete after `explain`).
     Completions {
@@ -200,6 +203,9 @@ pub struct ReportArgs {
     /// Also write a dotenv report (`DINDLOG_ROOT_CAUSE`, `DINDLOG_TRANSIENT`, ...).
     #[arg(long, value_name = "FILE")]
     pub dotenv: Option<PathBuf>,
+    /// Also write one self-contained HTML page: the summary as charts, each job's root cause.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Read this `.gitlab-ci.yml` to point each finding at the line to change.
     #[arg(long, value_name = "FILE")]
     pub ci_config: Option<PathBuf>,
@@ -239,6 +245,9 @@ pub struct LintArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = LintFormat::Human)]
     pub format: LintFormat,
+    /// Also write a Code Quality report (GitLab `artifacts:reports:codequality`).
+    #[arg(long, value_name = "FILE")]
+    pub codequality: Option<PathBuf>,
     /// Exit 1 when a finding reaches this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
     pub fail_on: FailOn,

@@ -93,7 +93,7 @@ fn run(cli: Cli) -> Result<u8> {
                 }
             }
         }
-        Some(Command::Merge { reports }) => cmd::knowledge::merge(&reports),
+        Some(Command::Merge { reports, html }) => cmd::knowledge::merge(&reports, html.as_deref()),
         Some(Command::Completions { shell }) => cmd::manual::completions(shell),
         Some(Command::Man { dir }) => cmd::manual::man(dir.as_deref()),
     }

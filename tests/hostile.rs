@@ -205,7 +205,7 @@ fn run_redacts_the_diagnosis_unless_asked_not_to() {
 /// panics, every input gets a report (issue 15).
 #[test]
 fn every_prefix_and_short_mutation_of_corpus_lines() {
-    use dindlog::report::{self, HumanOptions, JsonLines};
+    use dindlog::report;
     use dindlog::{Analyzer, SignatureSet, Summary};
     let analyzer = Analyzer::new(SignatureSet::builtin().unwrap());
     // Bytes the parsers treat specially: stamps, escapes, rewrites, markers.
@@ -245,13 +245,15 @@ fn every_prefix_and_short_mutation_of_corpus_lines() {
             summary.add(r);
         }
         out.clear();
-        for r in &reports {
-            report::print_human(&mut out, r, HumanOptions { color: true, headers: true }).unwrap();
-            JsonLines::file(&mut out, r).unwrap();
+        let opts = report::Options { color: true, ..report::Options::default() };
+        for f in report::FORMATS {
+            f.export(
+                &mut out,
+                report::Subject::Logs { reports: &reports, summary: &summary },
+                &opts,
+            )
+            .unwrap();
         }
-        report::print_json(&mut out, &reports, &summary).unwrap();
-        report::print_github(&mut out, &reports).unwrap();
-        let _ = (report::junit(&reports), report::codequality(&reports), report::dotenv(&reports));
     }
     assert!(inputs.len() > 10_000, "only {} inputs", inputs.len());
 }

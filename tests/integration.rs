@@ -12,6 +12,8 @@ mod cli;
 mod corpus;
 /// `doctor` against loopback HTTP/TLS servers, closed ports, bad names, and a real dockerd when one can start.
 mod doctor;
+/// Every corpus log through every output format and report file, against `tests/golden/`; report-file contracts.
+mod golden;
 /// Hostile and broken input: empty, binary, UTF-16, cut-off logs, huge lines, FIFOs, secrets.
 mod hostile;
 /// `dindlog lint`: the configuration model and every check against corpus/lint.

@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use dindlog::report::{self, HumanOptions, JsonLines};
+use dindlog::report;
 use dindlog::{Analyzer, SignatureSet, Summary};
 use libfuzzer_sys::fuzz_target;
 
@@ -27,24 +27,19 @@ fuzz_target!(|data: &[u8]| {
         summary.add(r);
     }
     let mut out = Vec::new();
-    for color in [false, true] {
-        for r in &reports {
-            report::print_human(&mut out, r, HumanOptions { color, headers: n > 1 }).unwrap();
+    // Every registered format, standard output and report files alike.
+    for (color, summary_only) in [(false, false), (true, false), (false, true)] {
+        let opts = report::Options { color, summary_only, ..report::Options::default() };
+        for f in report::FORMATS {
+            out.clear();
+            f.export(&mut out, report::Subject::Logs { reports: &reports, summary: &summary }, &opts)
+                .unwrap();
+            // The JSON formats GitLab reads must stay valid JSON.
+            if matches!(f.name, "json" | "codequality" | "annotations") {
+                let _: serde_json::Value = serde_json::from_slice(&out).unwrap();
+            }
         }
-        report::print_summary(&mut out, &summary, color).unwrap();
     }
-    report::print_json(&mut out, &reports, &summary).unwrap();
-    for r in &reports {
-        JsonLines::file(&mut out, r).unwrap();
-    }
-    JsonLines::summary(&mut out, &summary).unwrap();
-    report::print_github(&mut out, &reports).unwrap();
-    let body = String::from_utf8_lossy(&out).into_owned();
-    report::gitlab_section(&mut out, "dindlog", &body, 1).unwrap();
-    // The report files GitLab reads: Code Quality and annotations must stay valid JSON.
-    let _: serde_json::Value = serde_json::from_str(&report::codequality(&reports)).unwrap();
-    let _: serde_json::Value = serde_json::from_str(&report::annotations(&reports, None)).unwrap();
-    let _ = (report::junit(&reports), report::dotenv(&reports));
 });
 
 /// Splits at `\0\0\0` (a separator no real log carries).

@@ -8,9 +8,12 @@ use dindlog::input::Input;
 use dindlog::jobenv::JobEnv;
 use dindlog::{live, Analyzer, FileReport, InputKind, Summary};
 
-use super::scan::{attach_config, print_section, summary_of, write_report_files};
+use dindlog::report::Subject;
+
+use super::output;
+use super::scan::{attach_config, summary_of};
 use super::{load_set, stdout, unix_now, use_color_in_job, Result, EXIT_CLEAN};
-use crate::cli::{AnnotateArgs, RunArgs};
+use crate::cli::{AnnotateArgs, Format, RunArgs};
 use crate::is_broken_pipe;
 
 /// `run -- missing-program` exits as `env`, `timeout` and shells do.
@@ -86,13 +89,19 @@ pub(crate) fn run_command(args: RunArgs) -> Result<u8> {
     if let Err(e) = save_diagnosis(&log_path, &reports[0]) {
         eprintln!("dindlog: warning: {e}");
     }
-    let color = use_color_in_job(args.common.color);
+    let opts = output::options(
+        use_color_in_job(args.common.color),
+        false,
+        args.reports.ci_config.as_deref(),
+    );
+    let summary = Summary::default();
+    let subject = Subject::Logs { reports: &reports, summary: &summary };
     let mut out = stdout();
     let status_line = format!("dindlog: the command failed ({})", outcome.status);
     writeln!(out, "{status_line}")?;
-    print_section(&mut out, &reports, &Summary::default(), color)?;
+    output::format_of(&Format::Gitlab).export(&mut out, subject, &opts)?;
     out.flush()?;
-    if let Err(e) = write_report_files(&args.reports, &reports) {
+    if let Err(e) = output::write_files(&output::report_files(&args.reports), subject, &opts) {
         eprintln!("dindlog: warning: {e}");
     }
     let transient =
@@ -127,10 +136,20 @@ pub(crate) fn annotate(args: AnnotateArgs) -> u8 {
 }
 
 fn annotate_inner(args: &AnnotateArgs) -> Result<()> {
+    let opts = output::options(
+        use_color_in_job(args.common.color),
+        false,
+        args.reports.ci_config.as_deref(),
+    );
+    let files = output::report_files(&args.reports);
+    let write_report_files = |reports: &[FileReport]| {
+        let summary = summary_of(reports);
+        output::write_files(&files, Subject::Logs { reports, summary: &summary }, &opts)
+    };
     let status = std::env::var("CI_JOB_STATUS").ok();
     if status.as_deref() == Some("success") {
         // artifacts:reports must never point at a missing file.
-        return write_report_files(&args.reports, &[]);
+        return write_report_files(&[]);
     }
     if status.is_none() {
         eprintln!(
@@ -148,7 +167,7 @@ fn annotate_inner(args: &AnnotateArgs) -> Result<()> {
                 .filter(|p| p.extension().is_some_and(|x| x == "log"))
                 .collect(),
             Err(e) => {
-                write_report_files(&args.reports, &[])?;
+                write_report_files(&[])?;
                 return Err(
                     format!("{}: no logs kept by `dindlog run` ({e})", dir.display()).into()
                 );
@@ -201,9 +220,10 @@ fn annotate_inner(args: &AnnotateArgs) -> Result<()> {
             "dindlog: diagnosis ({what}) printed above by `dindlog run`, in its \"dindlog\" section; reports written"
         )?;
     } else {
-        let color = use_color_in_job(args.common.color);
-        print_section(&mut out, &reports, &summary_of(&reports), color)?;
+        let summary = summary_of(&reports);
+        let subject = Subject::Logs { reports: &reports, summary: &summary };
+        output::format_of(&Format::Gitlab).export(&mut out, subject, &opts)?;
     }
     out.flush()?;
-    write_report_files(&args.reports, &reports)
+    write_report_files(&reports)
 }

@@ -97,8 +97,8 @@ pub(crate) fn check_fp(paths: &[std::path::PathBuf], common: &CommonArgs) -> Res
     writeln!(
         out,
         "check-fp: {}, {}",
-        super::scan::plural(streams, "file"),
-        super::scan::plural(fps, "false positive")
+        dindlog::report::plural(streams as u64, "file"),
+        dindlog::report::plural(fps as u64, "false positive")
     )?;
     out.flush()?;
     Ok(if errored {
@@ -128,7 +128,7 @@ pub(crate) fn signatures_test(dir: Option<std::path::PathBuf>, common: &CommonAr
 }
 
 /// `dindlog merge`: one JSON document from the reports of several shards.
-pub(crate) fn merge(paths: &[std::path::PathBuf]) -> Result<u8> {
+pub(crate) fn merge(paths: &[std::path::PathBuf], html: Option<&std::path::Path>) -> Result<u8> {
     let mut docs = Vec::with_capacity(paths.len());
     for p in paths {
         let text = std::fs::read_to_string(p)
@@ -144,9 +144,11 @@ pub(crate) fn merge(paths: &[std::path::PathBuf]) -> Result<u8> {
             None => e.to_string(),
         }
     })?;
-    let mut out = stdout();
-    serde_json::to_writer_pretty(&mut out, &merged)?;
-    writeln!(out)?;
-    out.flush()?;
+    let opts = super::output::options(false, false, None);
+    let json = report::format("json").ok_or("the json format is not registered")?;
+    super::output::print(json, report::Subject::Merged(&merged), &opts)?;
+    if let Some(path) = html {
+        super::output::write_files(&[("--html", path)], report::Subject::Merged(&merged), &opts)?;
+    }
     Ok(EXIT_CLEAN)
 }

@@ -4,6 +4,7 @@ pub(crate) mod config;
 pub(crate) mod job;
 pub(crate) mod knowledge;
 pub(crate) mod manual;
+pub(crate) mod output;
 pub(crate) mod scan;
 
 use std::error::Error;
@@ -11,7 +12,7 @@ use std::io::{self, BufWriter, IsTerminal};
 
 use dindlog::SignatureSet;
 
-use crate::cli::{ColorChoice, CommonArgs};
+use crate::cli::{ColorChoice, CommonArgs, FailOn};
 
 /// Exit status: no finding at or above `--fail-on`.
 pub(crate) const EXIT_CLEAN: u8 = 0;
@@ -24,6 +25,16 @@ pub(crate) const EXIT_ERROR: u8 = 2;
 
 /// Errors of a subcommand; `main` prints them.
 pub(crate) type Result<T> = std::result::Result<T, Box<dyn Error>>;
+
+/// The severity a finding must reach for exit status 1, if any.
+pub(crate) fn fail_on(f: FailOn) -> Option<dindlog::Severity> {
+    match f {
+        FailOn::Error => Some(dindlog::Severity::Error),
+        FailOn::Warning => Some(dindlog::Severity::Warning),
+        FailOn::Info => Some(dindlog::Severity::Info),
+        FailOn::Never => None,
+    }
+}
 
 pub(crate) fn load_set(common: &CommonArgs) -> Result<SignatureSet> {
     let set = SignatureSet::builtin()?;

@@ -9,12 +9,14 @@ use std::path::PathBuf;
 
 use dindlog::input::Input;
 use dindlog::pairing::{self, LogKind, Placement};
-use dindlog::report::{self, HumanOptions, JsonLines};
+use dindlog::report::{JsonLines, Subject};
 use dindlog::{archive, walk};
-use dindlog::{Analyzer, FileReport, InputKind, ScanResult, Severity, Summary};
+use dindlog::{Analyzer, FileReport, InputKind, ScanResult, Summary};
 
-use super::{load_set, stdout, unix_now, use_color, Result, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
-use crate::cli::{FailOn, Format, ReportArgs, ScanArgs};
+use super::{
+    fail_on, load_set, output, stdout, use_color, Result, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS,
+};
+use crate::cli::{Format, ReportArgs, ScanArgs};
 use crate::progress;
 
 /// One input (a file, or one member of an archive) after scanning.
@@ -208,7 +210,7 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
         limits: &limits,
         explicit_service: &explicit_service,
         jsonl: early_jsonl,
-        lighten: early_jsonl && !writes_report_files(&args.reports),
+        lighten: early_jsonl && output::report_files(&args.reports).is_empty(),
         job_logs: AtomicUsize::new(0),
     };
     let progress =
@@ -283,48 +285,26 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
     for r in &reports {
         summary.add(r);
     }
-    let mut out = stdout();
-    match args.format {
-        Format::Human if args.summary => report::print_summary(&mut out, &summary, color)?,
-        Format::Json if args.summary => report::print_json(&mut out, &[], &summary)?,
-        Format::Jsonl if args.summary => JsonLines::summary(&mut out, &summary)?,
-        Format::Human => {
-            let opts = HumanOptions { color, headers: reports.len() > 1 };
-            // An unreadable input was said once, on standard error; a person
-            // does not need it again here (JSON keeps it in `error`).
-            for (i, r) in reports.iter().filter(|r| r.error.is_none()).enumerate() {
-                if i > 0 {
-                    writeln!(out)?;
-                }
-                report::print_human(&mut out, r, opts)?;
-            }
-            if reports.len() > 1 {
-                writeln!(out)?;
-                report::print_summary(&mut out, &summary, color)?;
+    let opts = output::options(color, args.summary, args.reports.ci_config.as_deref());
+    let subject = Subject::Logs { reports: &reports, summary: &summary };
+    let format = output::format_of(&args.format);
+    if matches!(args.format, Format::Jsonl) && !args.summary && early.iter().any(Option::is_some) {
+        // Streamed: most reports were rendered on their scanning threads.
+        let mut out = stdout();
+        for (r, early) in reports.iter().zip(&early) {
+            match early {
+                Some(bytes) => out.write_all(bytes)?,
+                None => JsonLines::file(&mut out, r)?,
             }
         }
-        Format::Json => report::print_json(&mut out, &reports, &summary)?,
-        Format::Jsonl => {
-            for (r, early) in reports.iter().zip(&early) {
-                match early {
-                    Some(bytes) => out.write_all(bytes)?,
-                    None => JsonLines::file(&mut out, r)?,
-                }
-            }
-            JsonLines::summary(&mut out, &summary)?;
-        }
-        Format::Github => report::print_github(&mut out, &reports)?,
-        Format::Gitlab => print_section(&mut out, &reports, &summary, color)?,
+        JsonLines::summary(&mut out, &summary)?;
+        out.flush()?;
+    } else {
+        output::print(format, subject, &opts)?;
     }
-    out.flush()?;
-    write_report_files(&args.reports, &reports)?;
+    output::write_files(&output::report_files(&args.reports), subject, &opts)?;
 
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
+    let threshold = fail_on(args.fail_on);
     Ok(if errored {
         EXIT_ERROR
     } else if threshold.is_some_and(|t| reports.iter().any(|r| r.reaches(t))) {
@@ -332,75 +312,6 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
     } else {
         EXIT_CLEAN
     })
-}
-
-/// `1 finding`, `2 findings`.
-pub(crate) fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
-/// The human report inside a GitLab collapsible section.
-pub(crate) fn print_section(
-    w: &mut dyn Write,
-    reports: &[FileReport],
-    summary: &Summary,
-    color: bool,
-) -> Result<()> {
-    let mut body = Vec::new();
-    let opts = HumanOptions { color, headers: reports.len() > 1 };
-    for r in reports {
-        report::print_human(&mut body, r, opts)?;
-    }
-    if reports.len() > 1 {
-        report::print_summary(&mut body, summary, color)?;
-    }
-    let findings: usize = reports.iter().map(|r| r.findings.len()).sum();
-    let header = match reports.iter().find_map(|r| r.root_cause()) {
-        Some(f) => format!("dindlog: root cause {} ({})", f.id, plural(findings, "finding")),
-        None => format!("dindlog: {}", plural(findings, "finding")),
-    };
-    report::gitlab_section(w, &header, &String::from_utf8_lossy(&body), unix_now())?;
-    Ok(())
-}
-
-/// Whether any of the `--junit`, `--codequality`, `--annotations`, `--dotenv` files is asked for.
-fn writes_report_files(args: &ReportArgs) -> bool {
-    args.junit.is_some()
-        || args.codequality.is_some()
-        || args.annotations.is_some()
-        || args.dotenv.is_some()
-}
-
-/// Writes the `--junit`, `--codequality`, `--annotations` and `--dotenv` files.
-pub(crate) fn write_report_files(args: &ReportArgs, reports: &[FileReport]) -> Result<()> {
-    let write = |path: &std::path::Path, text: String| -> Result<()> {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("{}: cannot create directory: {e}", parent.display()))?;
-        }
-        std::fs::write(path, text)
-            .map_err(|e| format!("{}: cannot write report: {e}", path.display()).into())
-    };
-    if let Some(p) = &args.junit {
-        write(p, report::junit(reports))?;
-    }
-    if let Some(p) = &args.codequality {
-        write(p, report::codequality(reports))?;
-    }
-    if let Some(p) = &args.annotations {
-        let job_url = std::env::var("CI_JOB_URL")
-            .ok()
-            .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
-        write(p, report::annotations(reports, job_url.as_deref()))?;
-    }
-    if let Some(p) = &args.dotenv {
-        write(p, report::dotenv(reports))?;
-    }
-    Ok(())
 }
 
 pub(crate) fn summary_of(reports: &[FileReport]) -> Summary {

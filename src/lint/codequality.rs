@@ -1,81 +1,33 @@
-//! The GitLab Code Quality (Code Climate) form of a lint report, for `--format codequality`.
-//!
-//! GitLab stops reading the report at the first invalid entry, so every
-//! entry always has the required fields, and fingerprints are unique per
-//! (class, job, place) because entries with equal fingerprints overwrite
-//! each other.
+//! Lint findings as Code Quality issues, for the one Code Quality writer (`report::codequality`) that `scan` uses too.
 
-use serde::Serialize;
+use super::LintReport;
+use crate::report::codequality::{entries, Issue};
+pub use crate::report::codequality::{CodeQualityIssue, CodeQualityLines, CodeQualityLocation};
 
-use super::{LintReport, Severity};
-
-/// One entry of a Code Quality report (a JSON array of these).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CodeQualityIssue {
-    /// The message, prefixed with the job when there is one.
-    pub description: String,
-    /// `dindlog/<class id>`.
-    pub check_name: String,
-    /// Stable for the same class, job and place across runs.
-    pub fingerprint: String,
-    /// `blocker`, `major` or `info`.
-    pub severity: &'static str,
-    /// The file and line.
-    pub location: CodeQualityLocation,
-}
-
-/// Where a Code Quality entry points.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CodeQualityLocation {
-    /// The path relative to the repository, as given.
-    pub path: String,
-    /// The line range (one line).
-    pub lines: CodeQualityLines,
-}
-
-/// A Code Quality line range.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CodeQualityLines {
-    /// 1-based line.
-    pub begin: u32,
-}
-
-/// The report as Code Quality entries, in finding order.
-pub fn codequality(report: &LintReport) -> Vec<CodeQualityIssue> {
+/// The findings as Code Quality issues, in finding order. Several jobs may
+/// share one template line, so the job (and column) tell them apart.
+pub(crate) fn codequality_issues(report: &LintReport) -> Vec<Issue> {
     report
         .findings
         .iter()
-        .map(|f| {
-            let key =
-                format!("{}|{}|{}|{}", f.id, f.job.as_deref().unwrap_or(""), f.location, f.message);
-            CodeQualityIssue {
-                description: match &f.job {
-                    Some(j) => format!("{j}: {}", f.message),
-                    None => f.message.clone(),
-                },
-                check_name: format!("dindlog/{}", f.id),
-                fingerprint: format!(
-                    "{:016x}{:016x}",
-                    fnv1a(&key, 0xcbf2_9ce4_8422_2325),
-                    fnv1a(&key, 0x8422_2325_cbf2_9ce4)
-                ),
-                severity: match f.severity {
-                    Severity::Error => "blocker",
-                    Severity::Warning => "major",
-                    Severity::Info => "info",
-                },
-                location: CodeQualityLocation {
-                    path: f.location.file.trim_start_matches("./").to_string(),
-                    lines: CodeQualityLines { begin: f.location.line },
-                },
-            }
+        .map(|f| Issue {
+            id: f.id.clone(),
+            description: match &f.job {
+                Some(j) => format!("{j}: {}", f.message),
+                None => f.message.clone(),
+            },
+            severity: f.severity,
+            path: f.location.file.clone(),
+            line: u64::from(f.location.line),
+            scope: vec![f.job.clone().unwrap_or_default(), f.location.column.to_string()],
         })
         .collect()
 }
 
-/// FNV-1a: a fingerprint needs to be stable and well spread, not secret.
-fn fnv1a(s: &str, seed: u64) -> u64 {
-    s.bytes().fold(seed, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+/// The report as Code Quality entries, in finding order, paths as given
+/// (the command line makes them relative to the project).
+pub fn codequality(report: &LintReport) -> Vec<CodeQualityIssue> {
+    entries(codequality_issues(report), &crate::report::Options::default())
 }
 
 #[cfg(test)]
@@ -101,7 +53,8 @@ mod tests {
             );
         }
         let tls = cq.iter().find(|e| e.check_name == "dindlog/daemon-tls-port").expect("tls entry");
-        assert_eq!((tls.severity, tls.location.lines.begin), ("blocker", 5));
+        // The same level `scan` gives an error class.
+        assert_eq!((tls.severity, tls.location.lines.begin), ("critical", 5));
         assert!(tls.description.starts_with("a: "));
     }
 }

@@ -53,6 +53,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 pub use classes::{class, Class, CLASSES, DIND_SOCKET_BINDING};
+pub(crate) use codequality::codequality_issues;
 pub use codequality::{codequality, CodeQualityIssue, CodeQualityLines, CodeQualityLocation};
 pub use error::LintError;
 pub use locate::locate;
@@ -68,27 +69,9 @@ pub struct LintOptions {
     pub runner_config: Option<PathBuf>,
 }
 
-/// How serious a finding is; the catalog's `sev` for its class.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The pipeline fails.
-    Error,
-    /// The pipeline may fail or is slower than it should be.
-    Warning,
-    /// Advice.
-    Info,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        })
-    }
-}
+/// How serious a finding is; the catalog's `sev` for its class (the crate's one
+/// severity type, ordered `Info < Warning < Error`).
+pub use crate::signature::Severity;
 
 /// A place in a configuration file.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -35,6 +35,8 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use super::export::{ExportError, Exporter, Options, Subject};
+
 use serde::Serialize;
 
 use super::{FileReport, Summary};
@@ -131,6 +133,33 @@ impl<'a> EvidenceJson<'a> {
     }
 }
 
+/// The `json` exporter: log reports (the document above), lint and doctor
+/// reports, and merged documents.
+pub struct Json;
+
+impl Exporter for Json {
+    fn export(
+        &self,
+        w: &mut dyn Write,
+        subject: Subject<'_>,
+        opts: &Options,
+    ) -> Result<(), ExportError> {
+        match subject {
+            Subject::Logs { summary, .. } if opts.summary_only => print_json(w, &[], summary)?,
+            Subject::Logs { reports, summary } => print_json(w, reports, summary)?,
+            Subject::Config(r) => pretty(w, r)?,
+            Subject::Daemon(r) => pretty(w, &r.to_json())?,
+            Subject::Merged(v) => pretty(w, v)?,
+        }
+        Ok(())
+    }
+}
+
+fn pretty(w: &mut dyn Write, v: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, v)?;
+    writeln!(w)
+}
+
 impl<'a> FileJson<'a> {
     fn new(r: &'a FileReport) -> Self {
         FileJson {
@@ -147,66 +176,9 @@ impl<'a> FileJson<'a> {
 }
 
 /// Writes the whole run as one JSON document.
-pub fn print_json(w: &mut dyn Write, reports: &[FileReport], summary: &Summary) -> io::Result<()> {
+fn print_json(w: &mut dyn Write, reports: &[FileReport], summary: &Summary) -> io::Result<()> {
     let doc =
         Document { version: VERSION, files: reports.iter().map(FileJson::new).collect(), summary };
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     writeln!(w)
-}
-
-#[derive(Serialize)]
-#[serde(tag = "type", content = "data", rename_all = "lowercase")]
-enum Event<'a> {
-    Begin {
-        path: &'a str,
-    },
-    Finding {
-        path: &'a str,
-        #[serde(flatten)]
-        finding: FindingJson<'a>,
-    },
-    End {
-        path: &'a str,
-        lines: u64,
-        bytes: u64,
-        error: Option<&'a str>,
-        findings: usize,
-    },
-    Summary(&'a Summary),
-}
-
-/// The JSON Lines printer: call [`JsonLines::file`] per input as it
-/// completes, then [`JsonLines::summary`].
-pub struct JsonLines;
-
-impl JsonLines {
-    /// Writes one input's events.
-    pub fn file(w: &mut dyn Write, r: &FileReport) -> io::Result<()> {
-        emit(w, &Event::Begin { path: &r.path })?;
-        for f in &r.findings {
-            emit(w, &Event::Finding { path: &r.path, finding: FindingJson::new(f) })?;
-        }
-        emit(
-            w,
-            &Event::End {
-                path: &r.path,
-                lines: r.lines,
-                bytes: r.bytes,
-                error: r.error.as_deref(),
-                findings: r.findings.len(),
-            },
-        )?;
-        w.flush()
-    }
-
-    /// Writes the closing summary event.
-    pub fn summary(w: &mut dyn Write, s: &Summary) -> io::Result<()> {
-        emit(w, &Event::Summary(s))?;
-        w.flush()
-    }
-}
-
-fn emit(w: &mut dyn Write, e: &Event<'_>) -> io::Result<()> {
-    serde_json::to_writer(&mut *w, e)?;
-    w.write_all(b"\n")
 }

@@ -1,8 +1,17 @@
 //! The report data model (one `FileReport` per input, a `Summary` over all) and the printers that render it.
 
+mod annotations;
+pub mod codequality;
+mod dotenv;
+mod export;
+mod github;
 mod gitlab;
+mod html;
 mod human;
+mod human_exporter;
 mod json;
+mod jsonl;
+mod junit;
 mod term;
 
 pub use crate::classify::ConfigLocation;
@@ -15,16 +24,16 @@ use crate::classify::{Finding, Role};
 use crate::context::JobContext;
 use crate::signature::Severity;
 
-pub use gitlab::{annotations, codequality, dotenv, gitlab_section, junit, print_github};
+pub use export::{file_format, format, ExportError, Exporter, Format, Options, Subject, FORMATS};
 pub use human::{
     print_explain, print_human, print_lint, print_signature_table, print_summary, HumanOptions,
 };
-pub use json::{print_json, JsonLines};
-pub use term::{escape_terminal, table_width, terminal_width, DEFAULT_WIDTH};
+pub use jsonl::JsonLines;
+pub use term::{escape_terminal, plural, table_width, terminal_width, DEFAULT_WIDTH};
 
 /// Everything dindlog says about one input. It serialises (for `run` to hand
 /// its diagnosis to `annotate`) in an internal form; the public JSON is
-/// [`print_json`]'s.
+/// the `json` format's.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileReport {
     /// Display name: the path as given, or `<stdin>`.
@@ -89,8 +98,9 @@ impl FileReport {
     }
 }
 
-/// Counts over every input of a run.
-#[derive(Debug, Clone, Default, Serialize)]
+/// Counts over every input of a run (read back from a JSON report for `merge --html`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Summary {
     /// Inputs scanned (including those that failed).
     pub files: u64,
@@ -117,7 +127,8 @@ pub struct Summary {
 }
 
 /// Inputs that share one runner version, executor or dind image.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Breakdown {
     /// Inputs.
     pub files: u64,
@@ -138,7 +149,8 @@ impl Breakdown {
 }
 
 /// How often one class appeared.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ClassCount {
     /// Inputs in which it was found in any role.
     pub files: u64,

@@ -89,6 +89,15 @@ impl Style {
     }
 }
 
+/// `1 finding`, `2 findings`: a count with its noun, for every printer.
+pub fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
