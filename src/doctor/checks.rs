@@ -8,11 +8,11 @@ use std::time::Instant;
 
 use rustls::ClientConfig;
 
-use super::host::{self, Endpoint, DEFAULT_SOCKET, PLAIN_PORT, TLS_PORT};
 use super::http::{self, HttpError, Response};
 use super::net::{self, Deadline, DeadlineStream, ResolveError};
 use super::tls::{self, TlsProblem};
 use super::{local, Check, DaemonInfo, DoctorEnv, DoctorReport, Status};
+use crate::docker::{DockerHost, DEFAULT_SOCKET, PLAIN_PORT, TLS_PORT};
 
 /// How doctor reaches the API once the transport is known.
 enum Target {
@@ -74,9 +74,14 @@ pub(super) fn run(env: &DoctorEnv) -> DoctorReport {
     let endpoint = d.check_host();
     let tls = d.check_tls_files(endpoint.as_ref());
     let target = match &endpoint {
-        Some(Endpoint::Tcp { host, port }) => d.tcp(host, *port, &tls),
-        Some(Endpoint::Unix(path)) => d.unix(path),
-        _ => {
+        Some(DockerHost::Tcp { host, port }) => d.tcp(host, *port, &tls),
+        Some(DockerHost::Unix(path)) => d.unix(path),
+        Some(other) => {
+            let why = format!("doctor does not dial {}:// hosts", other.scheme());
+            d.skip(&["resolve", "connect", "protocol"], &why);
+            None
+        }
+        None => {
             d.skip(&["resolve", "connect", "protocol"], "no daemon address to test");
             None
         }
@@ -125,21 +130,36 @@ impl Doctor<'_> {
 
     // ---- docker-host ----------------------------------------------------
 
-    fn check_host(&mut self) -> Option<Endpoint> {
+    /// Reads `DOCKER_HOST` as the CLI does; `None` when there is nothing
+    /// doctor can dial (then the network checks are skipped by the caller).
+    fn check_host(&mut self) -> Option<DockerHost> {
         let tls_on = self.env.tls_on();
         let verify = self.env.docker_tls_verify.as_deref().unwrap_or("");
         // The CLI only asks whether the variable is non-empty.
         let falsy = ["0", "false", "no", "off"].contains(&verify.to_ascii_lowercase().as_str());
         let tls_note = if falsy {
-            format!("TLS on: the CLI treats any non-empty DOCKER_TLS_VERIFY as on, even {verify:?}")
+            format!(
+                "the client speaks TLS: the CLI treats any non-empty DOCKER_TLS_VERIFY as on, \
+                 even {verify:?}"
+            )
         } else if tls_on {
-            "TLS on (DOCKER_TLS_VERIFY set)".to_string()
+            "the client speaks TLS (DOCKER_TLS_VERIFY is set)".to_string()
         } else {
-            "TLS off (DOCKER_TLS_VERIFY empty)".to_string()
+            "the client speaks plain HTTP (DOCKER_TLS_VERIFY is empty)".to_string()
         };
         let status = if falsy { Status::Warn } else { Status::Ok };
         let raw = self.env.docker_host.as_deref().map(str::trim).filter(|h| !h.is_empty());
         let Some(raw) = raw else {
+            if tls_on {
+                // With TLS on, the CLI's default is the TLS port on this host, not the socket.
+                let host = DockerHost::parse("", true).ok()?;
+                self.push(
+                    "docker-host",
+                    status,
+                    format!("DOCKER_HOST is not set: the CLI uses {host}; {tls_note}"),
+                );
+                return Some(host);
+            }
             let sock = self.env.rooted(DEFAULT_SOCKET);
             if sock.exists() {
                 self.push(
@@ -147,7 +167,7 @@ impl Doctor<'_> {
                     Status::Ok,
                     format!("DOCKER_HOST is not set: the CLI uses unix://{DEFAULT_SOCKET}, which exists"),
                 );
-                return Some(Endpoint::Unix(sock));
+                return Some(DockerHost::Unix(sock));
             }
             self.problem(
                 "docker-host",
@@ -158,33 +178,43 @@ impl Doctor<'_> {
                 ),
                 fix::SET_HOST,
             );
-            self.skip(&["resolve", "connect", "protocol"], "no daemon address");
             return None;
         };
-        match host::parse(raw, tls_on) {
-            Ok(Endpoint::Unsupported(s)) => {
+        match DockerHost::parse(raw, tls_on) {
+            Ok(h @ DockerHost::Tcp { .. }) => {
+                self.push("docker-host", status, format!("{h}; {tls_note}"));
+                Some(h)
+            }
+            Ok(h @ DockerHost::Unix(_)) => {
+                self.push("docker-host", status, h.to_string());
+                Some(h)
+            }
+            Ok(h) => {
+                let what = match &h {
+                    DockerHost::Ssh(_) => {
+                        "an SSH host: the CLI runs `docker system dial-stdio` there over ssh"
+                    }
+                    DockerHost::Npipe(_) => "a Windows named pipe",
+                    _ => "a systemd socket, which only the daemon side uses",
+                };
                 self.push(
                     "docker-host",
                     Status::Skip,
-                    format!("DOCKER_HOST={s}: doctor tests tcp:// and unix:// hosts only"),
+                    format!(
+                        "DOCKER_HOST={h} is {what}; doctor tests tcp:// and unix:// hosts only, so \
+                         nothing was tried"
+                    ),
                 );
-                None
-            }
-            Ok(e @ Endpoint::Tcp { .. }) => {
-                self.push("docker-host", status, format!("{e}, {tls_note}"));
-                Some(e)
-            }
-            Ok(e) => {
-                self.push("docker-host", status, e.to_string());
-                Some(e)
+                Some(h)
             }
             Err(err) => {
                 self.problem(
                     "docker-host",
                     Status::Fail,
                     None,
-                    format!("DOCKER_HOST={raw:?} is invalid: {err}"),
-                    "Use tcp://docker:2376 (TLS) or tcp://docker:2375 (TLS off), or unix:///path.",
+                    format!("DOCKER_HOST={raw:?}: the docker CLI refuses it: {err}"),
+                    "Use tcp://docker:2376 (TLS) or tcp://docker:2375 (TLS off), or unix:///path; \
+                     the CLI takes no http:// or https:// URL.",
                 );
                 None
             }
@@ -193,12 +223,12 @@ impl Doctor<'_> {
 
     // ---- tls-files --------------------------------------------------------
 
-    fn check_tls_files(&mut self, endpoint: Option<&Endpoint>) -> TlsSetup {
+    fn check_tls_files(&mut self, endpoint: Option<&DockerHost>) -> TlsSetup {
         let dir = self.env.cert_dir();
         let mut setup = TlsSetup { dir: dir.clone(), config: None };
         let port = match endpoint {
-            Some(Endpoint::Tcp { port, .. }) => *port,
-            Some(Endpoint::Unix(_)) => {
+            Some(DockerHost::Tcp { port, .. }) => *port,
+            Some(DockerHost::Unix(_)) => {
                 self.push("tls-files", Status::Skip, "skipped: a unix socket needs no TLS");
                 return setup;
             }
@@ -213,7 +243,8 @@ impl Doctor<'_> {
                 "tls-files",
                 Status::Skip,
                 format!(
-                    "skipped: TLS is off (DOCKER_TLS_VERIFY empty) and the port is not {TLS_PORT}"
+                    "skipped: the client speaks plain HTTP (DOCKER_TLS_VERIFY is empty) and the \
+                     port is not {TLS_PORT}"
                 ),
             );
             return setup;
@@ -234,12 +265,25 @@ impl Doctor<'_> {
             }
             Err(problems) => {
                 let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-                let status = if tls_on || port == TLS_PORT { Status::Fail } else { Status::Warn };
+                // Plain HTTP on the TLS port: the certificates are what the
+                // client would need to talk TLS there, which it does not try.
+                let message = if tls_on {
+                    format!(
+                        "the client speaks TLS but has no usable certificates: {}",
+                        list.join("; ")
+                    )
+                } else {
+                    format!(
+                        "port {TLS_PORT} is the daemon's TLS port, and the client could not talk \
+                         TLS to it even if DOCKER_TLS_VERIFY were set: {}",
+                        list.join("; ")
+                    )
+                };
                 self.problem(
                     "tls-files",
-                    status,
+                    Status::Fail,
                     Some("tls-certs-missing"),
-                    format!("TLS client certificates unusable: {}", list.join("; ")),
+                    message,
                     fix::TLS_CERTS,
                 );
             }
@@ -622,6 +666,27 @@ impl Doctor<'_> {
                 return;
             }
         };
+        // Every Engine since API 1.25 sends Api-Version with /_ping, and its
+        // body is `OK`: a web server, a proxy's error page or another service
+        // on the port has neither, and its HTML says nothing useful here.
+        let is_docker = ping.header("api-version").is_some() || ping.text().trim() == "OK";
+        if !is_docker {
+            let server = ping
+                .header("server")
+                .map(|s| format!(" (Server: {})", s.chars().take(60).collect::<String>()))
+                .unwrap_or_default();
+            self.push(
+                "ping",
+                Status::Fail,
+                format!(
+                    "this is not a Docker daemon: GET /_ping answered HTTP {}{server} without \
+                     Docker's Api-Version header or its OK",
+                    ping.status
+                ),
+            );
+            self.skip(&["version", "storage-driver"], "the port is not a Docker daemon");
+            return;
+        }
         if ping.status != 200 {
             let body: String = ping.text().chars().take(200).collect();
             self.push(

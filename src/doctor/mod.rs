@@ -24,7 +24,6 @@
 //! never touch the real environment or the real `/certs`.
 
 mod checks;
-pub mod host;
 pub mod http;
 mod local;
 mod net;

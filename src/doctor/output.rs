@@ -99,6 +99,13 @@ impl DoctorReport {
                 (p.on("\x1b[32m"), "the daemon answers and nothing is wrong".to_string())
             }
             (true, _) => (p.on("\x1b[1;33m"), format!("the daemon answers; {warns} warning(s)")),
+            // Every network check skipped: nothing was dialled, so nothing
+            // can be said about the daemon.
+            (false, 0) if self.check("connect").is_none_or(|c| c.status == Status::Skip) => (
+                p.on("\x1b[1;33m"),
+                "nothing was tested: doctor had no address it can dial (see docker-host)"
+                    .to_string(),
+            ),
             (false, 0) => (p.on("\x1b[1;31m"), "the daemon did not answer".to_string()),
             (false, n) => (
                 p.on("\x1b[1;31m"),

@@ -1,7 +1,7 @@
 //! Mapping a class the log scanner found back to the configuration line to change.
 
-use super::image::ImageRef;
 use super::{JobSummary, LintReport, Location};
+use crate::docker::ImageRef;
 
 /// The configuration location to change for `class_id` found in the log of
 /// `job`, if the configuration tells.

@@ -40,7 +40,6 @@ mod classes;
 mod codequality;
 mod error;
 mod fs;
-mod image;
 mod locate;
 mod pipeline;
 mod runner;

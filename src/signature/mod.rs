@@ -4,7 +4,6 @@ mod builtin;
 mod load;
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use regex::bytes::Regex;
@@ -12,6 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::LoadError;
 
+/// Versions are Docker vocabulary; re-exported for signature rules (`runner_before`).
+pub use crate::docker::Version;
 pub use builtin::BUILTIN;
 
 /// What a class is, in the catalog's words.
@@ -456,40 +457,6 @@ impl SignatureSet {
     }
 }
 
-/// A dotted version such as a runner's `17.3.1`; compared numerically.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Version(pub Vec<u32>);
-
-impl Version {
-    /// Parses the leading `N(.N)*` of `s` (`17.3.1~beta` gives 17.3.1).
-    pub fn parse(s: &str) -> Option<Version> {
-        let s = s.trim().trim_start_matches('v');
-        let mut parts = Vec::new();
-        for piece in s.split('.') {
-            let digits: String = piece.chars().take_while(|c| c.is_ascii_digit()).collect();
-            if digits.is_empty() {
-                break;
-            }
-            parts.push(digits.parse().ok()?);
-            if digits.len() != piece.len() {
-                break;
-            }
-        }
-        if parts.is_empty() {
-            None
-        } else {
-            Some(Version(parts))
-        }
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self.0.iter().map(|p| p.to_string()).collect();
-        f.write_str(&parts.join("."))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -504,16 +471,6 @@ mod tests {
         assert!(m(r"caf\S+ x", "café x"), "\\S takes the bytes of é");
         assert!(m(r"café", "un café"), "non-ASCII text matches as written");
         assert!(!m(r"^a.b$", "a\u{e9}b") && m(r"^a..b$", "a\u{e9}b"), ". is one byte");
-    }
-
-    #[test]
-    fn versions_compare_numerically() {
-        let v = |s| Version::parse(s).unwrap();
-        assert!(v("12.7.0") < v("12.8"));
-        assert!(v("12.10") > v("12.8"));
-        assert_eq!(v("17.3.1~beta.5"), v("17.3.1"));
-        assert_eq!(v("v16.11.0"), Version(vec![16, 11, 0]));
-        assert!(Version::parse("beta").is_none());
     }
 
     #[test]

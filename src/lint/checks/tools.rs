@@ -1,7 +1,7 @@
 //! Checks on images and tools: unpinned docker images, compose, buildah, deprecated registry tokens.
 
 use super::{Ctx, Raw, View};
-use crate::lint::image::{ImageRef, Version};
+use crate::docker::{ImageRef, Version};
 use crate::lint::pipeline::Image;
 
 pub(super) fn job(_ctx: &Ctx<'_>, v: &View<'_>, out: &mut Vec<Raw>) {
@@ -90,8 +90,8 @@ fn unpinned(v: &View<'_>, out: &mut Vec<Raw>) {
                         "client image {} and daemon service {} differ ({} vs {})",
                         client.map_or(String::new(), shown),
                         shown(&s.image),
-                        mm(c),
-                        mm(d)
+                        mm(&c),
+                        mm(&d)
                     ),
                     fix: format!("image: docker:{d}\nservices:\n  - docker:{d}-dind"),
                     job: v.name(),
@@ -102,7 +102,7 @@ fn unpinned(v: &View<'_>, out: &mut Vec<Raw>) {
     }
 }
 
-fn mm(v: Version) -> String {
+fn mm(v: &Version) -> String {
     let (a, b) = v.major_minor();
     format!("{a}.{b}")
 }
