@@ -49,6 +49,9 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
+    /// Print docs/classes.md, the class documentation, from the built-in signatures.
+    #[command(hide = true)]
+    ClassesMarkdown,
     /// Print everything known about one failure class.
     Explain {
         /// The class id, e.g. dind-not-privileged.

@@ -70,6 +70,7 @@ fn run(cli: Cli) -> Result<u8> {
             ..
         }) => cmd::knowledge::check_fp(&paths, &common),
         Some(Command::Merge { reports }) => cmd::knowledge::merge(&reports),
+        Some(Command::ClassesMarkdown) => cmd::knowledge::classes_markdown(),
         Some(Command::Completions { shell }) => {
             let mut out = cmd::stdout();
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -187,16 +187,15 @@ fn every_check_has_a_positive_and_a_negative_fixture() {
             assert!(lint::class(id).is_some(), "{}: unknown check {id:?}", case.name);
         }
     }
-    for class in CLASSES {
+    for &id in CLASSES {
         let about: Vec<&Case> = cases
             .iter()
-            .filter(|c| c.expect.error.is_none() && c.expect.checks.iter().any(|x| x == class.id))
+            .filter(|c| c.expect.error.is_none() && c.expect.checks.iter().any(|x| x == id))
             .collect();
-        let positive =
-            about.iter().filter(|c| c.expect.finding.iter().any(|f| f.id == class.id)).count();
+        let positive = about.iter().filter(|c| c.expect.finding.iter().any(|f| f.id == id)).count();
         let negative = about.len() - positive;
         if positive == 0 || negative == 0 {
-            missing.push(format!("{}: {positive} positive, {negative} negative", class.id));
+            missing.push(format!("{}: {positive} positive, {negative} negative", id));
         }
     }
     assert!(missing.is_empty(), "checks without both fixtures:\n{}", missing.join("\n"));

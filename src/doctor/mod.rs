@@ -270,7 +270,7 @@ mod tests {
             "docker-cli-missing",
             "compose-missing",
         ] {
-            assert!(src[0].contains(&format!("Some(\"{id}\")")), "{id} unused");
+            assert!(src[0].contains(&format!("\"{id}\"")), "{id} unused");
             assert!(set.by_id(id).is_some(), "{id} is not a known class");
         }
     }

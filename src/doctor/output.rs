@@ -74,7 +74,17 @@ impl DoctorReport {
             )?;
             if let Some(fix) = &c.fix {
                 if matches!(c.status, Status::Fail | Status::Warn) {
-                    writeln!(w, "  {:width$}  {}fix:{} {}", "", p.bold(), p.reset(), fix)?;
+                    // A class's fix is its signature's, several lines with a snippet.
+                    let mut lines = fix.lines();
+                    let first = lines.next().unwrap_or_default();
+                    writeln!(w, "  {:width$}  {}fix:{} {first}", "", p.bold(), p.reset())?;
+                    for l in lines {
+                        if l.is_empty() {
+                            writeln!(w)?;
+                        } else {
+                            writeln!(w, "  {:width$}       {l}", "")?;
+                        }
+                    }
                 }
             }
         }

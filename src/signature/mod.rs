@@ -1,6 +1,7 @@
 //! The knowledge base: what a signature (one failure class) is, and the validated set of them.
 
 mod builtin;
+pub mod doc;
 mod load;
 
 use std::collections::{BTreeMap, HashMap};
@@ -27,6 +28,18 @@ pub enum Kind {
     Advice,
     /// A retry may succeed.
     Transient,
+}
+
+impl Kind {
+    /// The lowercase word used in signature files, JSON and every printer.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Root => "root",
+            Kind::Symptom => "symptom",
+            Kind::Advice => "advice",
+            Kind::Transient => "transient",
+        }
+    }
 }
 
 /// How bad a finding is. Ordered: `Info < Warning < Error`.
@@ -103,6 +116,66 @@ pub enum Strength {
     Context,
     /// Suppresses the class when it matches anywhere.
     Veto,
+}
+
+impl Strength {
+    /// The lowercase word used in signature files and every printer.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strength::Strong => "strong",
+            Strength::Weak => "weak",
+            Strength::Context => "context",
+            Strength::Veto => "veto",
+        }
+    }
+}
+
+/// A key of a job's configuration that a class is about (`config_keys`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigKey {
+    /// `variables.NAME`: the variable as the job sees it (its own or a global one).
+    Variable(String),
+    /// `services.dind`: the job's dind service.
+    DindService,
+    /// `image`: the job image.
+    Image,
+    /// `job`: the job's own key (for what is missing from it).
+    Job,
+    /// `script:TEXT`: the first script line that runs docker, docker-compose
+    /// or buildah and contains TEXT.
+    Script(String),
+}
+
+impl ConfigKey {
+    /// Reads the signature-file form; `None` if it is none of them.
+    pub fn parse(s: &str) -> Option<ConfigKey> {
+        if let Some(name) = s.strip_prefix("variables.") {
+            let ok = !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+            return ok.then(|| ConfigKey::Variable(name.to_string()));
+        }
+        if let Some(text) = s.strip_prefix("script:") {
+            return (!text.trim().is_empty()).then(|| ConfigKey::Script(text.to_string()));
+        }
+        match s {
+            "services.dind" => Some(ConfigKey::DindService),
+            "image" => Some(ConfigKey::Image),
+            "job" => Some(ConfigKey::Job),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ConfigKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigKey::Variable(n) => write!(f, "variables.{n}"),
+            ConfigKey::DindService => f.write_str("services.dind"),
+            ConfigKey::Image => f.write_str("image"),
+            ConfigKey::Job => f.write_str("job"),
+            ConfigKey::Script(t) => write!(f, "script:{t}"),
+        }
+    }
 }
 
 /// One piece of evidence a class looks for on a single decoded line.
@@ -343,6 +416,9 @@ pub struct Signature {
     /// The class says the client cannot reach the daemon: a daemon that
     /// answers a probe contradicts it.
     pub daemon_unreachable: bool,
+    /// Where in `.gitlab-ci.yml` this class is fixed, most specific first:
+    /// what a finding of it in a job log points at (`scan --ci-config`).
+    pub config_keys: Vec<ConfigKey>,
     /// What the job must be for this class to happen at all (`[requires]`): a
     /// class that needs a dind service cannot be the cause when the preamble
     /// shows none was started. Unknown leaves the class as it is.
@@ -362,6 +438,13 @@ impl Signature {
     /// `.toml`, which must equal the id.
     pub fn from_toml(text: &str, origin: &Path) -> Result<Signature, LoadError> {
         load::parse(text, origin)
+    }
+
+    /// A fix text with every placeholder replaced by its documented default
+    /// (`{service|docker:24.0.5-dind}` gives `docker:24.0.5-dind`): what
+    /// `explain` and the class documentation show, with no job to fill it from.
+    pub fn with_defaults(text: &str) -> String {
+        crate::classify::render(text, |_| None)
     }
 
     /// The fix text for this executor, before placeholders are filled in.
@@ -385,6 +468,14 @@ impl SignatureSet {
             sigs.push(load::parse_builtin(text, &Path::new("signatures").join(name))?);
         }
         SignatureSet::new(sigs)
+    }
+
+    /// The built-in set, loaded once per process: `lint`, `doctor` and
+    /// `locate` look class facts (severity, docs, fix, config keys) up here.
+    pub fn builtin_shared() -> Result<&'static SignatureSet, LoadError> {
+        static SET: std::sync::OnceLock<Result<SignatureSet, LoadError>> =
+            std::sync::OnceLock::new();
+        SET.get_or_init(SignatureSet::builtin).as_ref().map_err(Clone::clone)
     }
 
     /// Builds a set, checking what spans files: unique ids and known `explains`

@@ -8,7 +8,6 @@
 use super::daemon::uses_tls;
 use super::{jobs, list, Ctx, Raw, View};
 use crate::docker::{DockerHost, ImageRef};
-use crate::lint::classes::DIND_SOCKET_BINDING;
 use crate::lint::runner::{Executor, Runner};
 
 pub(super) fn job(ctx: &Ctx<'_>, v: &View<'_>, out: &mut Vec<Raw>) {
@@ -41,7 +40,7 @@ fn socket_binding_with_dind(ctx: &Ctx<'_>, v: &View<'_>, out: &mut Vec<Raw>) {
         .collect();
     let Some(&(first, line)) = binding.first() else { return };
     out.push(Raw {
-        id: DIND_SOCKET_BINDING,
+        id: "dind-socket-binding",
         message: format!(
             "runner {:?} binds /var/run/docker.sock (its config line {line}) and the job starts the {} \
              service; volume bindings apply to services too, so the two are incompatible",
