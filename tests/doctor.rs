@@ -1112,3 +1112,17 @@ fn bin_plain_client_on_the_tls_port_reads_plainly() {
     let files = line_of(&r.stdout, "tls-files");
     assert!(files.contains("the client speaks TLS but has no usable certificates"), "{files}");
 }
+
+/// As the CLI: with TLS on and DOCKER_HOST unset the default is
+/// tcp://localhost:2376, not the unix socket.
+#[test]
+fn tls_on_without_docker_host_dials_localhost_2376() {
+    let root = util::dir("doctor_tls_default_host");
+    let mut e = env(&root);
+    e.docker_tls_verify = Some("1".into());
+    let r = doctor::run(&e);
+    let host = r.check("docker-host").unwrap();
+    assert!(host.message.contains("the CLI uses tcp://localhost:2376"), "{r:#?}");
+    assert_eq!(r.endpoint.as_deref(), Some("tcp://localhost:2376"));
+    assert_eq!(r.check("resolve").unwrap().status, Status::Ok, "{r:#?}");
+}
