@@ -342,6 +342,10 @@ fn parse_tcp(value: &str, rest: &str) -> Result<DockerHost, DockerHostError> {
         },
         Some(_) => return Err(bad()),
     };
+    // Go's URL parser refuses spaces and control characters in a host.
+    if host.bytes().any(|b| b.is_ascii_whitespace() || b.is_ascii_control()) {
+        return Err(bad());
+    }
     let host = if host.is_empty() { "localhost" } else { host };
     Ok(DockerHost::Tcp { host: host.to_string(), port })
 }
@@ -530,6 +534,9 @@ mod tests {
             ("tcp://[::1]", true, tcp("::1", 2375)),
             ("tcp://:2375", false, tcp("localhost", 2375)),
             ("tcp://", false, tcp("localhost", 2375)),
+            ("tcp://host:", false, tcp("host", 2375)),
+            (" tcp://:7777/path ", false, tcp("localhost", 7777)),
+            ("[::1]:5555/path", false, tcp("::1", 5555)),
             ("tcp://admin:pw@docker:2376/base", false, tcp("docker", 2376)),
             ("unix:///var/run/docker.sock", false, DockerHost::Unix(DEFAULT_SOCKET.into())),
             ("unix://", false, DockerHost::Unix(DEFAULT_SOCKET.into())),
@@ -564,6 +571,12 @@ mod tests {
         assert_eq!(err("TCP://docker:2375"), "invalid bind address format: TCP://docker:2375");
         assert_eq!(err("tcp://tcp://docker"), "invalid proto, expected tcp: tcp://tcp://docker");
         assert_eq!(err("unix://unix:///x"), "invalid proto, expected unix: unix:///x");
+        // docker/cli's own invalid examples (opts/hosts_test.go).
+        for raw in ["something with spaces", "://", "unknown://", "tcp://:port", "tcp:a.b.c.d"] {
+            assert!(DockerHost::parse(raw, false).is_err(), "{raw}");
+        }
+        // The CLI accepts a port past 65535 and fails when it dials; doctor
+        // cannot dial it either, so it is an error here at once.
         for raw in [
             "tcp://docker:abc",
             "tcp://docker:0",
