@@ -57,6 +57,9 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Print docs/classes.md, the class documentation, from the built-in signatures.
+    #[command(hide = true)]
+    ClassesMarkdown,
     /// Print everything known about one failure class.
     Explain {
         /// The class id, e.g. dind-not-privileged.

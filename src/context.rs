@@ -10,7 +10,8 @@ use std::sync::LazyLock;
 use regex::bytes::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::signature::{ContextCondition, Version};
+use crate::docker::{ImageRef, Version};
+use crate::signature::ContextCondition;
 
 /// Three-valued truth: what a log can tell about a condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -306,19 +307,13 @@ impl JobContext {
 
 /// `docker:24.0.5-dind`, `registry.example.com/mirror/docker:dind`, `docker:dind-rootless`.
 pub fn is_dind(image: &str) -> bool {
-    let last = image.rsplit('/').next().unwrap_or(image);
-    let (_, tag) = last.split_once(':').unwrap_or((last, ""));
-    let tag = tag.split('@').next().unwrap_or(tag);
-    tag.contains("dind")
+    ImageRef::parse(image).is_dind()
 }
 
 /// Whether an image reference starts with a registry host (`host.tld/...`,
 /// `host:5000/...`, `localhost/...`), which changes the service's hostname.
 pub fn has_registry_host(image: &str) -> bool {
-    match image.split_once('/') {
-        Some((first, _)) => first.contains('.') || first.contains(':') || first == "localhost",
-        None => false,
-    }
+    ImageRef::parse(image).has_registry_host()
 }
 
 fn trim_start(text: &[u8]) -> &[u8] {

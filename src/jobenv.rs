@@ -77,11 +77,11 @@ impl JobEnv {
     }
 
     /// The host `DOCKER_HOST` names (`tcp://docker:2375` gives `docker`).
-    pub fn docker_host_name(&self) -> Option<&str> {
-        let rest = self.var("DOCKER_HOST")?.split_once("://")?.1;
-        let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
-        let host = host.split(['/', ':']).next().unwrap_or_default();
-        (!host.is_empty()).then_some(host)
+    /// Read as the CLI reads it: a value the CLI refuses names no host.
+    pub fn docker_host_name(&self) -> Option<String> {
+        let value = self.var("DOCKER_HOST").filter(|v| !v.trim().is_empty())?;
+        let host = crate::docker::DockerHost::parse(value, false).ok()?;
+        host.host_name().map(str::to_string)
     }
 
     /// Whether a service answers to `name` by the legacy links: the runner
@@ -136,8 +136,8 @@ impl JobEnv {
             ctx.feature_flags.push("FF_NETWORK_PER_BUILD".to_string());
         }
         if let Some(host) = self.docker_host_name() {
-            if self.service_linked(host) == Some(true) {
-                ctx.env_service = Some(host.to_string());
+            if self.service_linked(&host) == Some(true) {
+                ctx.env_service = Some(host);
             }
         }
     }
@@ -157,7 +157,7 @@ impl JobEnv {
             out.insert(0, line("DOCKER_HOST is not set".to_string()));
         }
         if let Some(host) = self.docker_host_name() {
-            match self.service_linked(host) {
+            match self.service_linked(&host) {
                 Some(true) => out.push(line(format!("/etc/hosts names {host}: a service has that alias"))),
                 Some(false) => out.push(line(format!(
                     "/etc/hosts does not name {host} and FF_NETWORK_PER_BUILD is off: no service has that alias"
@@ -259,7 +259,7 @@ mod tests {
         assert!(text.iter().all(|t| !t.contains("s3cr3tpassw0rd")), "{text:?}");
         assert!(text.iter().any(|t| t.contains("DOCKER_TLS_CERTDIR=\"\" (empty)")), "{text:?}");
         assert!(text.iter().any(|t| t.ends_with("nameserver 10.0.0.2")), "{text:?}");
-        assert_eq!(e.docker_host_name(), Some("docker"));
+        assert_eq!(e.docker_host_name().as_deref(), Some("docker"));
         let none = env(&[], None).evidence();
         assert_eq!(none[0].text, "from the job's environment: DOCKER_HOST is not set");
         assert!(none.iter().all(|l| l.source == Source::Env));

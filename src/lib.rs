@@ -27,6 +27,7 @@ pub mod archive;
 pub mod classify;
 pub mod context;
 pub mod decode;
+pub mod docker;
 pub mod doctor;
 pub mod error;
 mod hits;

@@ -94,6 +94,7 @@ fn run(cli: Cli) -> Result<u8> {
             }
         }
         Some(Command::Merge { reports, html }) => cmd::knowledge::merge(&reports, html.as_deref()),
+        Some(Command::ClassesMarkdown) => cmd::knowledge::classes_markdown(),
         Some(Command::Completions { shell }) => cmd::manual::completions(shell),
         Some(Command::Man { dir }) => cmd::manual::man(dir.as_deref()),
     }

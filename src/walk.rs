@@ -487,11 +487,8 @@ pub fn in_shard(name: &str, i: u32, n: u32) -> bool {
 
 /// The shard (1 to `n`) a name belongs to; see [`in_shard`].
 pub fn shard_of(name: &str, n: u32) -> u32 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in name.as_bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
+    // The high lane of the stable hash is FNV-1a 64.
+    let mut h = (crate::docker::stable_hash(name.as_bytes()) >> 64) as u64;
     h ^= h >> 30;
     h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
     h ^= h >> 27;

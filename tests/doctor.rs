@@ -982,3 +982,147 @@ fn run_probe_measures_client_daemon_api_skew() {
     assert!(r.stdout.contains("security options seccomp, cgroupns"), "{}", r.stdout);
     assert!(!r.stdout.contains("reachable now"), "not a reachability class: {}", r.stdout);
 }
+
+// ---- the real binary: DOCKER_HOST as the CLI reads it (issue 13 §2) ---------
+
+/// Runs `dindlog doctor` with only these Docker variables set, a HOME with no
+/// certificates, and stand-ins for docker and docker-compose in PATH.
+fn doctor_bin(name: &str, vars: &[(&str, &str)], json: bool) -> util::Run {
+    let home = util::dir(name);
+    program(&home.join("bin"), "docker");
+    program(&home.join("bin"), "docker-compose");
+    let mut c = util::cmd();
+    c.args(["doctor", "--color", "never", "--timeout", "2"]);
+    if json {
+        c.args(["--format", "json"]);
+    }
+    for v in [
+        "DOCKER_HOST",
+        "DOCKER_TLS_VERIFY",
+        "DOCKER_CERT_PATH",
+        "DOCKER_TLS_CERTDIR",
+        "DOCKER_CONFIG",
+    ] {
+        c.env_remove(v);
+    }
+    c.env("HOME", &home).env("PATH", home.join("bin"));
+    c.envs(vars.iter().copied());
+    c.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    c.output().unwrap().into()
+}
+
+fn line_of<'a>(out: &'a str, check: &str) -> &'a str {
+    out.lines()
+        .find(|l| l.split_whitespace().nth(1) == Some(check))
+        .unwrap_or_else(|| panic!("no {check} line in\n{out}"))
+}
+
+/// Regression: `http://` passed every check although the CLI refuses it.
+#[test]
+fn bin_http_docker_host_is_refused_as_the_cli_does() {
+    let server = Server::plain("overlay2");
+    let host = format!("http://127.0.0.1:{}", server.port);
+    let r = doctor_bin("doctor_bin_http", &[("DOCKER_HOST", &host)], false);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let line = line_of(&r.stdout, "docker-host");
+    assert!(line.starts_with('✖'), "{line}");
+    assert!(line.contains(&format!("invalid bind address format: {host}")), "{line}");
+    assert!(!r.stdout.contains("GET /_ping: OK"), "nothing may be dialled:\n{}", r.stdout);
+    assert!(r.stdout.contains("Result: 1 problem(s)"), "{}", r.stdout);
+}
+
+/// Regression: `bogus://` was "skipped", then "the daemon did not answer".
+#[test]
+fn bin_unknown_scheme_is_an_error_and_ssh_is_named() {
+    let r = doctor_bin("doctor_bin_bogus", &[("DOCKER_HOST", "bogus://x")], false);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let line = line_of(&r.stdout, "docker-host");
+    assert!(
+        line.starts_with('✖') && line.contains("invalid bind address format: bogus://x"),
+        "{line}"
+    );
+    assert!(!r.stdout.contains("did not answer"), "{}", r.stdout);
+
+    let r = doctor_bin("doctor_bin_ssh", &[("DOCKER_HOST", "ssh://me@build-host")], false);
+    let line = line_of(&r.stdout, "docker-host");
+    assert!(line.contains("ssh://me@build-host is an SSH host"), "{line}");
+    assert!(line.contains("nothing was tried"), "{line}");
+    assert!(!r.stdout.contains("did not answer"), "nothing was tried:\n{}", r.stdout);
+    assert!(r.stdout.contains("Result: nothing was tested"), "{}", r.stdout);
+    assert!(line_of(&r.stdout, "connect").contains("doctor does not dial ssh:// hosts"));
+}
+
+/// Regression: with DOCKER_HOST unset (and no socket), resolve, connect and
+/// protocol were listed twice.
+#[test]
+fn bin_every_check_is_listed_once() {
+    for vars in [&[][..], &[("DOCKER_HOST", "bogus://x")][..], &[("DOCKER_HOST", "ssh://h")][..]] {
+        let r = doctor_bin("doctor_bin_once", vars, true);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let names: Vec<&str> =
+            v["checks"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+        for (i, n) in names.iter().enumerate() {
+            assert!(!names[i + 1..].contains(n), "{n} twice in {names:?} ({vars:?})");
+        }
+        assert_eq!(names.len(), 10, "{names:?}");
+    }
+}
+
+/// Regression: a web server on the port got its HTML quoted back.
+#[test]
+fn bin_a_web_server_is_not_a_docker_daemon() {
+    let server = Server::start(|mut s| {
+        let _ = read_request(&mut s);
+        let body = "<html><body><h1>404 Not Found</h1>nginx</body></html>";
+        let _ = write!(
+            s,
+            "HTTP/1.1 404 Not Found\r\nServer: nginx/1.25.3\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+    });
+    let host = format!("tcp://127.0.0.1:{}", server.port);
+    let r = doctor_bin("doctor_bin_web", &[("DOCKER_HOST", &host)], false);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let line = line_of(&r.stdout, "ping");
+    assert!(
+        line.contains("this is not a Docker daemon") && line.contains("nginx/1.25.3"),
+        "{line}"
+    );
+    assert!(!r.stdout.contains("<html"), "{}", r.stdout);
+    assert!(line_of(&r.stdout, "version").contains("not a Docker daemon"));
+}
+
+/// Regression: "TLS off" on docker-host, then a missing client certificate
+/// as a failure, read as a contradiction. Each line now says what it found.
+#[test]
+fn bin_plain_client_on_the_tls_port_reads_plainly() {
+    let r = doctor_bin("doctor_bin_tls_words", &[("DOCKER_HOST", "tcp://127.0.0.1:2376")], false);
+    assert!(!r.stdout.contains("TLS off"), "{}", r.stdout);
+    let host = line_of(&r.stdout, "docker-host");
+    assert!(host.contains("the client speaks plain HTTP (DOCKER_TLS_VERIFY is empty)"), "{host}");
+    let files = line_of(&r.stdout, "tls-files");
+    assert!(files.contains("port 2376 is the daemon's TLS port"), "{files}");
+    assert!(files.contains("even if DOCKER_TLS_VERIFY were set"), "{files}");
+
+    let r = doctor_bin(
+        "doctor_bin_tls_words2",
+        &[("DOCKER_HOST", "tcp://127.0.0.1:2376"), ("DOCKER_TLS_VERIFY", "1")],
+        false,
+    );
+    let files = line_of(&r.stdout, "tls-files");
+    assert!(files.contains("the client speaks TLS but has no usable certificates"), "{files}");
+}
+
+/// As the CLI: with TLS on and DOCKER_HOST unset the default is
+/// tcp://localhost:2376, not the unix socket.
+#[test]
+fn tls_on_without_docker_host_dials_localhost_2376() {
+    let root = util::dir("doctor_tls_default_host");
+    let mut e = env(&root);
+    e.docker_tls_verify = Some("1".into());
+    let r = doctor::run(&e);
+    let host = r.check("docker-host").unwrap();
+    assert!(host.message.contains("the CLI uses tcp://localhost:2376"), "{r:#?}");
+    assert_eq!(r.endpoint.as_deref(), Some("tcp://localhost:2376"));
+    assert_eq!(r.check("resolve").unwrap().status, Status::Ok, "{r:#?}");
+}

@@ -187,16 +187,15 @@ fn every_check_has_a_positive_and_a_negative_fixture() {
             assert!(lint::class(id).is_some(), "{}: unknown check {id:?}", case.name);
         }
     }
-    for class in CLASSES {
+    for &id in CLASSES {
         let about: Vec<&Case> = cases
             .iter()
-            .filter(|c| c.expect.error.is_none() && c.expect.checks.iter().any(|x| x == class.id))
+            .filter(|c| c.expect.error.is_none() && c.expect.checks.iter().any(|x| x == id))
             .collect();
-        let positive =
-            about.iter().filter(|c| c.expect.finding.iter().any(|f| f.id == class.id)).count();
+        let positive = about.iter().filter(|c| c.expect.finding.iter().any(|f| f.id == id)).count();
         let negative = about.len() - positive;
         if positive == 0 || negative == 0 {
-            missing.push(format!("{}: {positive} positive, {negative} negative", class.id));
+            missing.push(format!("{}: {positive} positive, {negative} negative", id));
         }
     }
     assert!(missing.is_empty(), "checks without both fixtures:\n{}", missing.join("\n"));
@@ -463,4 +462,24 @@ fn no_panic_on_damaged_input() {
         }
     }
     assert!(runs > 1000);
+}
+
+/// Regression (issue 13 §2): the suggested dind service took the job image's
+/// tag, so `python:3.12-slim` got `docker:3.12-dind`. Only a docker image
+/// says which Docker to pair with; otherwise the documented default pair.
+#[test]
+fn suggested_dind_service_comes_from_a_docker_image_only() {
+    let dir = crate::util::dir("lint_suggested_dind");
+    for (image, want) in [
+        ("python:3.12-slim", "docker:24.0.5-dind"),
+        ("node:20", "docker:24.0.5-dind"),
+        ("docker:27.1.1", "docker:27.1.1-dind"),
+    ] {
+        let ci = format!("build:\n  image: {image}\n  script:\n    - docker build .\n");
+        let path = crate::util::write(&dir, ".gitlab-ci.yml", ci.as_bytes());
+        let r = crate::util::run(&["lint", "--color", "never", path.to_str().unwrap()], None);
+        assert!(r.stdout.contains("[dind-service-missing]"), "{image}: {}", r.stdout);
+        assert!(r.stdout.contains(&format!("- {want}\n")), "{image}: want {want}:\n{}", r.stdout);
+        assert!(!r.stdout.contains("docker:3.12-dind") && !r.stdout.contains("docker:20-dind"));
+    }
 }

@@ -3,7 +3,8 @@
 //! `DOCKER_HOST` value. Errors are values; nothing panics or grows unbounded.
 #![no_main]
 
-use dindlog::doctor::{host, http};
+use dindlog::docker::DockerHost;
+use dindlog::doctor::http;
 use dindlog::reader::Trickle;
 use libfuzzer_sys::fuzz_target;
 
@@ -14,7 +15,10 @@ fuzz_target!(|data: &[u8]| {
         let _ = r.header("Api-Version");
     }
     if let Ok(s) = std::str::from_utf8(data) {
-        let _ = host::parse(s, false);
-        let _ = host::parse(s, true);
+        for tls in [false, true] {
+            if let Ok(h) = DockerHost::parse(s, tls) {
+                let _ = (h.to_string(), h.host_name(), h.port());
+            }
+        }
     }
 });

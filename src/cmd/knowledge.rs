@@ -24,6 +24,16 @@ pub(crate) fn explain(id: &str, common: &CommonArgs) -> Result<u8> {
     Ok(EXIT_CLEAN)
 }
 
+/// The hidden `classes-markdown`: `docs/classes.md` from the built-in set
+/// only, so a user's `--signatures` never changes the committed page.
+pub(crate) fn classes_markdown() -> Result<u8> {
+    let set = dindlog::SignatureSet::builtin()?;
+    let mut out = stdout();
+    out.write_all(dindlog::signature::doc::markdown(&set).as_bytes())?;
+    out.flush()?;
+    Ok(EXIT_CLEAN)
+}
+
 pub(crate) fn list(format: ListFormat, common: &CommonArgs) -> Result<u8> {
     let set = load_set(common)?;
     let mut out = stdout();

@@ -8,11 +8,12 @@ use std::time::Instant;
 
 use rustls::ClientConfig;
 
-use super::host::{self, Endpoint, DEFAULT_SOCKET, PLAIN_PORT, TLS_PORT};
 use super::http::{self, HttpError, Response};
 use super::net::{self, Deadline, DeadlineStream, ResolveError};
 use super::tls::{self, TlsProblem};
 use super::{local, Check, DaemonInfo, DoctorEnv, DoctorReport, Status};
+use crate::docker::{DockerHost, DEFAULT_SOCKET, PLAIN_PORT, TLS_PORT};
+use crate::signature::{Signature, SignatureSet};
 
 /// How doctor reaches the API once the transport is known.
 enum Target {
@@ -34,34 +35,10 @@ struct Doctor<'a> {
     daemon: Option<DaemonInfo>,
 }
 
-/// Fix texts, from the catalog's documented remedies.
-mod fix {
-    pub const SET_HOST: &str = "With a dind service, set DOCKER_HOST: tcp://docker:2376 and \
-DOCKER_TLS_CERTDIR: \"/certs\" (TLS, with the runner volume /certs/client), or DOCKER_HOST: \
-tcp://docker:2375 and DOCKER_TLS_CERTDIR: \"\" (TLS off on purpose). With socket binding, \
-mount /var/run/docker.sock into the job.";
-    pub const TLS_PORT: &str = "Make both sides agree: keep TLS (DOCKER_HOST: tcp://docker:2376, \
-DOCKER_TLS_CERTDIR: \"/certs\", runner volume /certs/client) or switch it off on purpose \
-(DOCKER_HOST: tcp://docker:2375, DOCKER_TLS_CERTDIR: \"\", DOCKER_TLS_VERIFY unset).";
-    pub const TLS_CERTS: &str = "Add the runner volume /certs/client and DOCKER_TLS_CERTDIR: \
-\"/certs\"; on Kubernetes also set DOCKER_TLS_VERIFY: 1 and DOCKER_CERT_PATH: \
-\"$DOCKER_TLS_CERTDIR/client\", because its executor skips the image entrypoint that sets them.";
-    pub const STALE_CERTS: &str = "The certificates in DOCKER_CERT_PATH belong to another daemon: \
-give each job its own /certs/client (no volume shared by concurrent jobs), or use a \
-per-job socket (DOCKER_HOST: unix:///runner/services/docker/docker.sock).";
-    pub const SERVICE: &str = "Add the service: services: - docker:<version>-dind (on a runner \
-with privileged = true); a service image named with a registry host needs alias: docker.";
-    pub const NOT_LISTENING: &str = "Read the dind service's log (CI_DEBUG_SERVICES: \"true\"): \
-a daemon that failed to start says why (privileged mode, iptables, storage driver). If it \
-was still starting, wait for it in the script or set HEALTHCHECK_TCP_PORT on the service.";
-    pub const SOCKET_PERMISSION: &str = "Give the job's user access to the socket: the docker \
-group (equivalent to root), or a matching group id in the container.";
-    pub const VFS: &str = "Set DOCKER_DRIVER: overlay2 and make sure the host has the overlay \
-kernel module (kernel 4.2+); do not force a driver the host lacks.";
-    pub const CLI: &str = "Use a job image with the docker client: image: docker:<version>.";
-    pub const COMPOSE: &str = "Use `docker compose` (the v2 plugin, in the docker image) or \
-install docker-compose, if the job uses compose.";
-}
+/// What tells certificates of another daemon apart, added to the message of
+/// a certificate check (the class fix says how to share certificates).
+const STALE: &str = "these certificates belong to another daemon: give each job its own \
+/certs/client (no volume shared by concurrent jobs)";
 
 /// Runs every check in order; see the table in the parent module.
 pub(super) fn run(env: &DoctorEnv) -> DoctorReport {
@@ -74,9 +51,14 @@ pub(super) fn run(env: &DoctorEnv) -> DoctorReport {
     let endpoint = d.check_host();
     let tls = d.check_tls_files(endpoint.as_ref());
     let target = match &endpoint {
-        Some(Endpoint::Tcp { host, port }) => d.tcp(host, *port, &tls),
-        Some(Endpoint::Unix(path)) => d.unix(path),
-        _ => {
+        Some(DockerHost::Tcp { host, port }) => d.tcp(host, *port, &tls),
+        Some(DockerHost::Unix(path)) => d.unix(path),
+        Some(other) => {
+            let why = format!("doctor does not dial {}:// hosts", other.scheme());
+            d.skip(&["resolve", "connect", "protocol"], &why);
+            None
+        }
+        None => {
             d.skip(&["resolve", "connect", "protocol"], "no daemon address to test");
             None
         }
@@ -96,19 +78,28 @@ impl Doctor<'_> {
         self.checks.push(Check { name, status, message: message.into(), class: None, fix: None });
     }
 
+    /// A check that found a class: the fix is the class's, from the signature set.
     fn problem(
         &mut self,
         name: &'static str,
         status: Status,
-        class: Option<&'static str>,
+        class: &'static str,
         message: impl Into<String>,
-        fix: &str,
     ) {
+        let fix = SignatureSet::builtin_shared()
+            .ok()
+            .and_then(|set| set.by_id(class))
+            .map(|sig| Signature::with_defaults(&sig.fix));
+        self.checks.push(Check { name, status, message: message.into(), class: Some(class), fix });
+    }
+
+    /// A check that failed without a class: its fix is about this situation only.
+    fn hint(&mut self, name: &'static str, status: Status, message: impl Into<String>, fix: &str) {
         self.checks.push(Check {
             name,
             status,
             message: message.into(),
-            class,
+            class: None,
             fix: Some(fix.to_string()),
         });
     }
@@ -125,21 +116,36 @@ impl Doctor<'_> {
 
     // ---- docker-host ----------------------------------------------------
 
-    fn check_host(&mut self) -> Option<Endpoint> {
+    /// Reads `DOCKER_HOST` as the CLI does; `None` when there is nothing
+    /// doctor can dial (then the network checks are skipped by the caller).
+    fn check_host(&mut self) -> Option<DockerHost> {
         let tls_on = self.env.tls_on();
         let verify = self.env.docker_tls_verify.as_deref().unwrap_or("");
         // The CLI only asks whether the variable is non-empty.
         let falsy = ["0", "false", "no", "off"].contains(&verify.to_ascii_lowercase().as_str());
         let tls_note = if falsy {
-            format!("TLS on: the CLI treats any non-empty DOCKER_TLS_VERIFY as on, even {verify:?}")
+            format!(
+                "the client speaks TLS: the CLI treats any non-empty DOCKER_TLS_VERIFY as on, \
+                 even {verify:?}"
+            )
         } else if tls_on {
-            "TLS on (DOCKER_TLS_VERIFY set)".to_string()
+            "the client speaks TLS (DOCKER_TLS_VERIFY is set)".to_string()
         } else {
-            "TLS off (DOCKER_TLS_VERIFY empty)".to_string()
+            "the client speaks plain HTTP (DOCKER_TLS_VERIFY is empty)".to_string()
         };
         let status = if falsy { Status::Warn } else { Status::Ok };
         let raw = self.env.docker_host.as_deref().map(str::trim).filter(|h| !h.is_empty());
         let Some(raw) = raw else {
+            if tls_on {
+                // With TLS on, the CLI's default is the TLS port on this host, not the socket.
+                let host = DockerHost::parse("", true).ok()?;
+                self.push(
+                    "docker-host",
+                    status,
+                    format!("DOCKER_HOST is not set: the CLI uses {host}; {tls_note}"),
+                );
+                return Some(host);
+            }
             let sock = self.env.rooted(DEFAULT_SOCKET);
             if sock.exists() {
                 self.push(
@@ -147,44 +153,47 @@ impl Doctor<'_> {
                     Status::Ok,
                     format!("DOCKER_HOST is not set: the CLI uses unix://{DEFAULT_SOCKET}, which exists"),
                 );
-                return Some(Endpoint::Unix(sock));
+                return Some(DockerHost::Unix(sock));
             }
-            self.problem(
-                "docker-host",
-                Status::Fail,
-                Some("daemon-unix-socket"),
-                format!(
+            self.problem("docker-host", Status::Fail, "daemon-unix-socket", format!(
                     "DOCKER_HOST is not set and {DEFAULT_SOCKET} does not exist: the CLI has no daemon to talk to"
-                ),
-                fix::SET_HOST,
-            );
-            self.skip(&["resolve", "connect", "protocol"], "no daemon address");
+                ));
             return None;
         };
-        match host::parse(raw, tls_on) {
-            Ok(Endpoint::Unsupported(s)) => {
+        match DockerHost::parse(raw, tls_on) {
+            Ok(h @ DockerHost::Tcp { .. }) => {
+                self.push("docker-host", status, format!("{h}; {tls_note}"));
+                Some(h)
+            }
+            Ok(h @ DockerHost::Unix(_)) => {
+                self.push("docker-host", status, h.to_string());
+                Some(h)
+            }
+            Ok(h) => {
+                let what = match &h {
+                    DockerHost::Ssh(_) => {
+                        "an SSH host: the CLI runs `docker system dial-stdio` there over ssh"
+                    }
+                    DockerHost::Npipe(_) => "a Windows named pipe",
+                    _ => "a systemd socket, which only the daemon side uses",
+                };
                 self.push(
                     "docker-host",
                     Status::Skip,
-                    format!("DOCKER_HOST={s}: doctor tests tcp:// and unix:// hosts only"),
+                    format!(
+                        "DOCKER_HOST={h} is {what}; doctor tests tcp:// and unix:// hosts only, so \
+                         nothing was tried"
+                    ),
                 );
-                None
-            }
-            Ok(e @ Endpoint::Tcp { .. }) => {
-                self.push("docker-host", status, format!("{e}, {tls_note}"));
-                Some(e)
-            }
-            Ok(e) => {
-                self.push("docker-host", status, e.to_string());
-                Some(e)
+                Some(h)
             }
             Err(err) => {
-                self.problem(
+                self.hint(
                     "docker-host",
                     Status::Fail,
-                    None,
-                    format!("DOCKER_HOST={raw:?} is invalid: {err}"),
-                    "Use tcp://docker:2376 (TLS) or tcp://docker:2375 (TLS off), or unix:///path.",
+                    format!("DOCKER_HOST={raw:?}: the docker CLI refuses it: {err}"),
+                    "Use tcp://docker:2376 (TLS) or tcp://docker:2375 (TLS off), or unix:///path; \
+                     the CLI takes no http:// or https:// URL.",
                 );
                 None
             }
@@ -193,12 +202,12 @@ impl Doctor<'_> {
 
     // ---- tls-files --------------------------------------------------------
 
-    fn check_tls_files(&mut self, endpoint: Option<&Endpoint>) -> TlsSetup {
+    fn check_tls_files(&mut self, endpoint: Option<&DockerHost>) -> TlsSetup {
         let dir = self.env.cert_dir();
         let mut setup = TlsSetup { dir: dir.clone(), config: None };
         let port = match endpoint {
-            Some(Endpoint::Tcp { port, .. }) => *port,
-            Some(Endpoint::Unix(_)) => {
+            Some(DockerHost::Tcp { port, .. }) => *port,
+            Some(DockerHost::Unix(_)) => {
                 self.push("tls-files", Status::Skip, "skipped: a unix socket needs no TLS");
                 return setup;
             }
@@ -213,7 +222,8 @@ impl Doctor<'_> {
                 "tls-files",
                 Status::Skip,
                 format!(
-                    "skipped: TLS is off (DOCKER_TLS_VERIFY empty) and the port is not {TLS_PORT}"
+                    "skipped: the client speaks plain HTTP (DOCKER_TLS_VERIFY is empty) and the \
+                     port is not {TLS_PORT}"
                 ),
             );
             return setup;
@@ -234,14 +244,21 @@ impl Doctor<'_> {
             }
             Err(problems) => {
                 let list: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-                let status = if tls_on || port == TLS_PORT { Status::Fail } else { Status::Warn };
-                self.problem(
-                    "tls-files",
-                    status,
-                    Some("tls-certs-missing"),
-                    format!("TLS client certificates unusable: {}", list.join("; ")),
-                    fix::TLS_CERTS,
-                );
+                // Plain HTTP on the TLS port: the certificates are what the
+                // client would need to talk TLS there, which it does not try.
+                let message = if tls_on {
+                    format!(
+                        "the client speaks TLS but has no usable certificates: {}",
+                        list.join("; ")
+                    )
+                } else {
+                    format!(
+                        "port {TLS_PORT} is the daemon's TLS port, and the client could not talk \
+                         TLS to it even if DOCKER_TLS_VERIFY were set: {}",
+                        list.join("; ")
+                    )
+                };
+                self.problem("tls-files", Status::Fail, "tls-certs-missing", message);
             }
         }
         setup
@@ -286,19 +303,17 @@ impl Doctor<'_> {
             self.problem(
                 "resolve",
                 Status::Fail,
-                Some("dind-service-missing"),
+                "dind-service-missing",
                 format!(
                     "{host} {why}. Is a dind service defined under services:, and is its \
                      hostname docker (an image named with a registry host needs alias: docker)? \
                      A service that crashed at start (not privileged) also leaves no host."
                 ),
-                fix::SERVICE,
             );
         } else {
-            self.problem(
+            self.hint(
                 "resolve",
                 Status::Fail,
-                None,
                 format!("{host} {why}"),
                 "Check the host name in DOCKER_HOST against the service's alias.",
             );
@@ -319,47 +334,42 @@ impl Doctor<'_> {
                     Some(TLS_PORT) => self.problem(
                         "connect",
                         Status::Fail,
-                        Some("daemon-tls-port"),
+                        "daemon-tls-port",
                         format!(
                             "{what}: connection refused, but {host}:{TLS_PORT} is open: the daemon \
                              serves TLS on {TLS_PORT} (dind 19.03+ with DOCKER_TLS_CERTDIR set){}",
                             self.certdir_note()
                         ),
-                        fix::TLS_PORT,
                     ),
                     Some(other) => self.problem(
                         "connect",
                         Status::Fail,
-                        Some("daemon-tls-port"),
+                        "daemon-tls-port",
                         format!(
                             "{what}: connection refused, but {host}:{other} is open: the daemon \
                              has TLS off (DOCKER_TLS_CERTDIR: \"\") and listens on {other}"
                         ),
-                        fix::TLS_PORT,
                     ),
                     None => self.problem(
                         "connect",
                         Status::Fail,
-                        Some("service-not-ready"),
+                        "service-not-ready",
                         format!(
                             "{what}: connection refused: the host exists but no daemon listens \
                              (still starting, or it failed: see the service log)"
                         ),
-                        fix::NOT_LISTENING,
                     ),
                 }
             }
-            io::ErrorKind::TimedOut => self.problem(
+            io::ErrorKind::TimedOut => self.hint(
                 "connect",
                 Status::Fail,
-                None,
                 format!("{what}: no answer within {}", self.secs()),
                 "A firewall or a wrong address: DOCKER_HOST should name the dind service.",
             ),
-            _ => self.problem(
+            _ => self.hint(
                 "connect",
                 Status::Fail,
-                None,
                 format!("{what}: {e}"),
                 "Check DOCKER_HOST and the network between the job and the service.",
             ),
@@ -437,41 +447,33 @@ impl Doctor<'_> {
             TlsProblem::PlainHttpPeer => self.problem(
                 name,
                 Status::Fail,
-                Some("daemon-tls-port"),
+                "daemon-tls-port",
                 "the client speaks TLS (DOCKER_TLS_VERIFY set) but the daemon answers in plain \
                  HTTP: TLS is off on the daemon",
-                fix::TLS_PORT,
             ),
             TlsProblem::UnknownIssuer => self.problem(
                 name,
                 Status::Fail,
-                Some("tls-certs-missing"),
-                format!("{p}: the daemon's certificate is not signed by {dir}/ca.pem"),
-                fix::STALE_CERTS,
+                "tls-certs-missing",
+                format!("{p}: the daemon's certificate is not signed by {dir}/ca.pem; {STALE}"),
             ),
             TlsProblem::WrongName => self.problem(
                 name,
                 Status::Fail,
-                Some("tls-certs-missing"),
+                "tls-certs-missing",
                 format!(
                     "{p}: dind's certificate names docker, localhost and the service's \
                      hostname; DOCKER_HOST must use one of them"
                 ),
-                "Point DOCKER_HOST at tcp://docker:2376 (the service alias docker).",
             ),
-            TlsProblem::NotCurrent | TlsProblem::BadCertificate(_) => self.problem(
-                name,
-                Status::Fail,
-                Some("tls-certs-missing"),
-                p.to_string(),
-                fix::STALE_CERTS,
-            ),
+            TlsProblem::NotCurrent | TlsProblem::BadCertificate(_) => {
+                self.problem(name, Status::Fail, "tls-certs-missing", format!("{p}; {STALE}"))
+            }
             TlsProblem::ClientCertRejected(_) => self.problem(
                 name,
                 Status::Fail,
-                Some("tls-certs-missing"),
-                format!("{p}: {dir}/cert.pem is not signed by the daemon's CA"),
-                fix::STALE_CERTS,
+                "tls-certs-missing",
+                format!("{p}: {dir}/cert.pem is not signed by the daemon's CA; {STALE}"),
             ),
             TlsProblem::Closed | TlsProblem::Io(_) | TlsProblem::Other(_) => {
                 self.push(name, Status::Fail, p.to_string())
@@ -504,21 +506,16 @@ impl Doctor<'_> {
             _ => None,
         };
         if let Some(evidence) = evidence {
-            let (class, fix) = if port == TLS_PORT {
-                ("tls-certs-missing", fix::TLS_CERTS)
-            } else {
-                ("daemon-tls-port", fix::TLS_PORT)
-            };
+            let class = if port == TLS_PORT { "tls-certs-missing" } else { "daemon-tls-port" };
             self.problem(
                 "protocol",
                 Status::Fail,
-                Some(class),
+                class,
                 format!(
                     "{host}:{port} speaks TLS but the client speaks plain HTTP (DOCKER_TLS_VERIFY \
                      is empty): {evidence}{}",
                     self.certdir_note()
                 ),
-                fix,
             );
             return None;
         }
@@ -575,28 +572,24 @@ impl Doctor<'_> {
                     io::ErrorKind::NotFound if is_default => self.problem(
                         "connect",
                         Status::Fail,
-                        Some("daemon-unix-socket"),
+                        "daemon-unix-socket",
                         format!("{shown} does not exist: a dind job container has no local daemon"),
-                        fix::SET_HOST,
                     ),
                     io::ErrorKind::PermissionDenied => self.problem(
                         "connect",
                         Status::Fail,
-                        Some("socket-permission"),
+                        "socket-permission",
                         format!("{shown}: permission denied"),
-                        fix::SOCKET_PERMISSION,
                     ),
-                    io::ErrorKind::ConnectionRefused => self.problem(
+                    io::ErrorKind::ConnectionRefused => self.hint(
                         "connect",
                         Status::Fail,
-                        None,
                         format!("{shown}: connection refused: no daemon listens on this socket"),
                         "Start the daemon, or point DOCKER_HOST at the dind service.",
                     ),
-                    _ => self.problem(
+                    _ => self.hint(
                         "connect",
                         Status::Fail,
-                        None,
                         format!("{shown}: {e}"),
                         "Check the socket path in DOCKER_HOST.",
                     ),
@@ -622,6 +615,27 @@ impl Doctor<'_> {
                 return;
             }
         };
+        // Every Engine since API 1.25 sends Api-Version with /_ping, and its
+        // body is `OK`: a web server, a proxy's error page or another service
+        // on the port has neither, and its HTML says nothing useful here.
+        let is_docker = ping.header("api-version").is_some() || ping.text().trim() == "OK";
+        if !is_docker {
+            let server = ping
+                .header("server")
+                .map(|s| format!(" (Server: {})", s.chars().take(60).collect::<String>()))
+                .unwrap_or_default();
+            self.push(
+                "ping",
+                Status::Fail,
+                format!(
+                    "this is not a Docker daemon: GET /_ping answered HTTP {}{server} without \
+                     Docker's Api-Version header or its OK",
+                    ping.status
+                ),
+            );
+            self.skip(&["version", "storage-driver"], "the port is not a Docker daemon");
+            return;
+        }
         if ping.status != 200 {
             let body: String = ping.text().chars().take(200).collect();
             self.push(
@@ -664,10 +678,9 @@ impl Doctor<'_> {
                     self.problem(
                         "storage-driver",
                         Status::Warn,
-                        Some("storage-driver"),
+                        "storage-driver",
                         "the daemon uses the vfs storage driver: every layer is a full copy, \
                          so builds are slow and fill the disk",
-                        fix::VFS,
                     );
                 } else if driver.is_empty() {
                     self.push("storage-driver", Status::Warn, "GET /info has no Driver");
@@ -751,13 +764,9 @@ impl Doctor<'_> {
     fn check_cli(&mut self) {
         match local::find_in_path(self.env.path.as_deref(), "docker") {
             Some(p) => self.push("cli", Status::Ok, p.display().to_string()),
-            None => self.problem(
-                "cli",
-                Status::Fail,
-                Some("docker-cli-missing"),
-                "no docker program in PATH",
-                fix::CLI,
-            ),
+            None => {
+                self.problem("cli", Status::Fail, "docker-cli-missing", "no docker program in PATH")
+            }
         }
     }
 
@@ -778,9 +787,8 @@ impl Doctor<'_> {
             None => self.problem(
                 "compose",
                 Status::Warn,
-                Some("compose-missing"),
+                "compose-missing",
                 "neither docker-compose in PATH nor the docker compose plugin",
-                fix::COMPOSE,
             ),
         }
     }

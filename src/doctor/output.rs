@@ -74,7 +74,17 @@ impl DoctorReport {
             )?;
             if let Some(fix) = &c.fix {
                 if matches!(c.status, Status::Fail | Status::Warn) {
-                    writeln!(w, "  {:width$}  {}fix:{} {}", "", p.bold(), p.reset(), fix)?;
+                    // A class's fix is its signature's, several lines with a snippet.
+                    let mut lines = fix.lines();
+                    let first = lines.next().unwrap_or_default();
+                    writeln!(w, "  {:width$}  {}fix:{} {first}", "", p.bold(), p.reset())?;
+                    for l in lines {
+                        if l.is_empty() {
+                            writeln!(w)?;
+                        } else {
+                            writeln!(w, "  {:width$}       {l}", "")?;
+                        }
+                    }
                 }
             }
         }
@@ -99,6 +109,13 @@ impl DoctorReport {
                 (p.on("\x1b[32m"), "the daemon answers and nothing is wrong".to_string())
             }
             (true, _) => (p.on("\x1b[1;33m"), format!("the daemon answers; {warns} warning(s)")),
+            // Every network check skipped: nothing was dialled, so nothing
+            // can be said about the daemon.
+            (false, 0) if self.check("connect").is_none_or(|c| c.status == Status::Skip) => (
+                p.on("\x1b[1;33m"),
+                "nothing was tested: doctor had no address it can dial (see docker-host)"
+                    .to_string(),
+            ),
             (false, 0) => (p.on("\x1b[1;31m"), "the daemon did not answer".to_string()),
             (false, n) => (
                 p.on("\x1b[1;31m"),

@@ -102,6 +102,11 @@ pub enum LintError {
         /// The files in the loop, first repeated at the end.
         chain: Vec<String>,
     },
+    /// The built-in signature set, which holds what each class is, did not load.
+    Signatures {
+        /// The loader's message.
+        message: String,
+    },
     /// An `include:local` file does not exist.
     IncludeNotFound {
         /// The file holding the `include` entry.
@@ -146,6 +151,7 @@ impl fmt::Display for LintError {
             LintError::IncludeCycle { chain } => {
                 write!(f, "circular include:local: {}", chain.join(" -> "))
             }
+            LintError::Signatures { message } => write!(f, "built-in signatures: {message}"),
             LintError::IncludeNotFound { file, line, column, include } => {
                 write!(f, "{file}:{line}:{column}: include:local file {include:?} does not exist")
             }

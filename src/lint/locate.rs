@@ -1,19 +1,32 @@
-//! Mapping a class the log scanner found back to the configuration line to change.
+//! Mapping a class the log scanner found back to the configuration line to change, by the class's `config_keys`.
 
-use super::image::ImageRef;
 use super::{JobSummary, LintReport, Location};
+use crate::docker::ImageRef;
+use crate::signature::{ConfigKey, SignatureSet};
 
 /// The configuration location to change for `class_id` found in the log of
 /// `job`, if the configuration tells.
 ///
 /// A lint finding of that class for that job (or a runner-wide one) wins.
-/// Otherwise the key the class is about is looked up in the job: the
+/// Otherwise the keys the class's signature lists (`config_keys`: the
 /// `DOCKER_HOST` variable for `daemon-tls-port`, the dind service for
-/// `dind-not-privileged`, the image for `docker-cli-missing`, and so on.
+/// `dind-not-privileged`, ...) are looked up in the job, in order.
 /// `job` may carry the suffixes GitLab adds to parallel jobs (`build 1/3`,
 /// `build: [amd64]`). Without `job`, the first finding of the class is used,
 /// or the only job that runs docker.
 pub fn locate(report: &LintReport, class_id: &str, job: Option<&str>) -> Option<Location> {
+    let set = SignatureSet::builtin_shared().ok()?;
+    locate_in(set, report, class_id, job)
+}
+
+/// [`locate`] with the classes of `set` (built-ins and a `--signatures`
+/// directory): the class's `config_keys` say which key to point at.
+pub fn locate_in(
+    set: &SignatureSet,
+    report: &LintReport,
+    class_id: &str,
+    job: Option<&str>,
+) -> Option<Location> {
     let job = job.map(base_name);
     let of_class = || report.findings.iter().filter(|f| f.id == class_id);
     let finding = match job {
@@ -35,7 +48,8 @@ pub fn locate(report: &LintReport, class_id: &str, job: Option<&str>) -> Option<
             }
         }
     };
-    key_for(summary, class_id)
+    let keys = &set.by_id(class_id)?.config_keys;
+    keys.iter().find_map(|k| key_location(summary, k))
 }
 
 /// The job name without GitLab's `parallel` and `parallel:matrix` suffixes.
@@ -57,44 +71,24 @@ fn base_name(job: &str) -> &str {
     job
 }
 
-fn key_for(job: &JobSummary, class_id: &str) -> Option<Location> {
-    let var =
-        |name: &str| job.variables.iter().find(|v| v.name == name).map(|v| v.location.clone());
-    let dind = || {
-        job.services
+/// Where `key` is written for `job`, if the job has it.
+fn key_location(job: &JobSummary, key: &ConfigKey) -> Option<Location> {
+    match key {
+        ConfigKey::Variable(name) => {
+            job.variables.iter().find(|v| &v.name == name).map(|v| v.location.clone())
+        }
+        ConfigKey::DindService => job
+            .services
             .iter()
             .find(|s| ImageRef::parse(&s.value).is_dind())
-            .map(|s| s.location.clone())
-    };
-    let line = |needle: &str| {
-        job.docker_lines.iter().find(|l| l.value.contains(needle)).map(|l| l.location.clone())
-    };
-    let image = || job.image.as_ref().map(|i| i.location.clone());
-    match class_id {
-        "daemon-tls-port" | "daemon-unix-socket" | "k8s-service-localhost" => {
-            var("DOCKER_HOST").or_else(dind).or_else(|| Some(job.location.clone()))
-        }
-        "tls-certs-missing" => {
-            var("DOCKER_TLS_CERTDIR").or_else(|| var("DOCKER_HOST")).or_else(dind)
-        }
-        "storage-driver" => var("DOCKER_DRIVER").or_else(dind),
-        "dind-service-missing" => Some(job.location.clone()),
-        "service-alias"
-        | "dind-not-privileged"
-        | "service-not-ready"
-        | "dind-iptables"
-        | "cgroup-mountpoint"
-        | "dind-mtu"
-        | "proxy"
-        | "custom-ca"
-        | "rate-limit" => dind(),
-        "unpinned-image" | "docker-cli-missing" => image().or_else(dind),
-        "compose-missing" => line("compose").or_else(image),
-        "buildah-storage" => var("STORAGE_DRIVER").or_else(|| line("buildah")),
-        "registry-auth" | "registry-empty-variable" => line("login").or_else(|| line("push")),
-        "container-name-conflict" => line("--name"),
-        "buildx-cache-driver" => line("--cache-to").or_else(|| line("buildx")),
-        _ => None,
+            .map(|s| s.location.clone()),
+        ConfigKey::Image => job.image.as_ref().map(|i| i.location.clone()),
+        ConfigKey::Job => Some(job.location.clone()),
+        ConfigKey::Script(text) => job
+            .docker_lines
+            .iter()
+            .find(|l| l.value.contains(text.as_str()))
+            .map(|l| l.location.clone()),
     }
 }
 

@@ -12,7 +12,8 @@
 //!   `!reference`, anchors and merge keys, `default:`, variables), keeping the
 //!   position of every key, so each [`LintFinding`] names a file, line and
 //!   column.
-//! - Findings use the catalog's class ids ([`CLASSES`]) and severities.
+//! - Findings carry a class id ([`CLASSES`]) and their own message and fix;
+//!   the class's title, kind, severity and docs come from the signature set.
 //! - [`locate()`] tells the log scanner which configuration line to change for
 //!   a class it found in a job log.
 //!
@@ -40,7 +41,6 @@ mod classes;
 mod codequality;
 mod error;
 mod fs;
-mod image;
 mod locate;
 mod pipeline;
 mod runner;
@@ -52,11 +52,11 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-pub use classes::{class, Class, CLASSES, DIND_SOCKET_BINDING};
+pub use classes::{class, class_in, Class, CLASSES};
 pub(crate) use codequality::codequality_issues;
 pub use codequality::{codequality, CodeQualityIssue, CodeQualityLines, CodeQualityLocation};
 pub use error::LintError;
-pub use locate::locate;
+pub use locate::{locate, locate_in};
 
 /// What to lint.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -94,9 +94,13 @@ impl fmt::Display for Location {
 /// One problem found in the configuration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LintFinding {
-    /// The catalog class id, e.g. `daemon-tls-port`.
+    /// The class id, e.g. `daemon-tls-port`.
     pub id: String,
-    /// The catalog severity of that class.
+    /// The class's title, from its signature.
+    pub title: String,
+    /// The class's kind, from its signature.
+    pub kind: crate::signature::Kind,
+    /// The class's severity, from its signature.
     pub severity: Severity,
     /// What is wrong, on one line, naming the values involved.
     pub message: String,
@@ -107,8 +111,8 @@ pub struct LintFinding {
     /// The key or value to change. For a key a job inherits from a
     /// template, `default:` or an include, this is where the template says it.
     pub location: Location,
-    /// The GitLab documentation page with the remedy.
-    pub docs: &'static str,
+    /// The GitLab documentation page with the remedy: the signature's first link.
+    pub docs: String,
 }
 
 /// A value and where it is written.
@@ -208,13 +212,18 @@ fn run(
         }
         None => None,
     };
+    let set = crate::SignatureSet::builtin_shared()
+        .map_err(|e| LintError::Signatures { message: e.to_string() })?;
     let raw = checks::run(&checks::Ctx { pipeline: &p, runners: runners.as_deref() });
     let mut findings: Vec<LintFinding> = raw
         .into_iter()
         .filter_map(|r| {
-            let c = class(r.id)?;
+            // An id outside the set cannot happen: a test checks the checks' ids.
+            let c = class_in(set, r.id)?;
             Some(LintFinding {
-                id: r.id.to_string(),
+                id: c.id,
+                title: c.title,
+                kind: c.kind,
                 severity: c.severity,
                 message: r.message,
                 fix: r.fix,

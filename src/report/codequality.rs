@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::export::{ExportError, Exporter, Options, Subject};
 use super::FileReport;
 use crate::classify::Role;
+use crate::docker::fingerprint;
 use crate::signature::Severity;
 
 /// The Code Quality severity of a finding, the same for every command: a
@@ -208,20 +209,6 @@ impl Exporter for CodeQuality {
             .map_err(std::io::Error::from)?;
         Ok(w.write_all(b"\n")?)
     }
-}
-
-/// A 128-bit FNV-1a over the parts, as 32 hex digits: stable, dependency-free,
-/// and unique enough for de-duplicating a few findings.
-fn fingerprint(parts: &[&str]) -> String {
-    let mut a: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut b: u64 = 0x6c62_272e_07bb_0142;
-    for p in parts {
-        for &byte in p.as_bytes().iter().chain(b"\x1f") {
-            a = (a ^ byte as u64).wrapping_mul(0x0000_0100_0000_01b3);
-            b = (b ^ byte as u64).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(5);
-        }
-    }
-    format!("{a:016x}{b:016x}")
 }
 
 #[cfg(test)]

@@ -273,7 +273,7 @@ pub fn print_summary(w: &mut dyn Write, s: &Summary, color: bool) -> io::Result<
 pub fn print_explain(w: &mut dyn Write, sig: &Signature, color: bool) -> io::Result<()> {
     let st = Style { on: color };
     writeln!(w, "{}{}{} · {}", st.bold(), sig.id, st.reset(), sig.title)?;
-    writeln!(w, "kind: {:?}, severity: {}", sig.kind, severity_word(sig.severity))?;
+    writeln!(w, "kind: {}, severity: {}", sig.kind.as_str(), severity_word(sig.severity))?;
     writeln!(w, "\n{}Why{}\n  {}", st.bold(), st.reset(), wrap(&sig.summary, 2, 2))?;
     if let Some(q) = &sig.question {
         writeln!(
@@ -285,12 +285,12 @@ pub fn print_explain(w: &mut dyn Write, sig: &Signature, color: bool) -> io::Res
         )?;
     }
     writeln!(w, "\n{}Fix{}", st.bold(), st.reset())?;
-    for line in sig.fix.lines() {
+    for line in Signature::with_defaults(&sig.fix).lines() {
         writeln!(w, "  {line}")?;
     }
     for (exec, fix) in &sig.fix_by_executor {
         writeln!(w, "\n{}Fix on the {exec} executor{}", st.bold(), st.reset())?;
-        for line in fix.lines() {
+        for line in Signature::with_defaults(fix).lines() {
             writeln!(w, "  {line}")?;
         }
     }
@@ -303,7 +303,7 @@ pub fn print_explain(w: &mut dyn Write, sig: &Signature, color: bool) -> io::Res
             Some(re) => re.as_str().to_string(),
             None => p.literals.join(" | "),
         };
-        writeln!(w, "  [{:?}] {}: {}", p.strength, p.name, what)?;
+        writeln!(w, "  [{}] {}: {}", p.strength.as_str(), p.name, what)?;
     }
     writeln!(w, "\n{}Docs{}", st.bold(), st.reset())?;
     for d in &sig.docs {
@@ -324,7 +324,7 @@ pub fn print_signature_table(w: &mut dyn Write, set: &SignatureSet) -> io::Resul
     for s in sigs {
         t.add_row([
             s.id.clone(),
-            format!("{:?}", s.kind).to_lowercase(),
+            s.kind.as_str().to_string(),
             severity_word(s.severity).to_string(),
             s.title.clone(),
         ]);

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    BuildOutput, ContextCondition, Examples, Kind, LazyRegex, Pattern, Rule, Severity, Signature,
-    Source, Strength, Version,
+    BuildOutput, ConfigKey, ContextCondition, Examples, Kind, LazyRegex, Pattern, Rule, Severity,
+    Signature, Source, Strength, Version,
 };
 use crate::error::LoadError;
 
@@ -39,6 +39,8 @@ struct RawSignature {
     probe: bool,
     #[serde(default)]
     daemon_unreachable: bool,
+    #[serde(default)]
+    config_keys: Vec<Spanned<String>>,
     requires: Option<RawContext>,
     #[serde(default)]
     pattern: Vec<Spanned<RawPattern>>,
@@ -254,6 +256,24 @@ fn parse_with(pos: Positions<'_>) -> Result<Signature, LoadError> {
         }
     }
 
+    let mut config_keys = Vec::with_capacity(raw.config_keys.len());
+    for k in &raw.config_keys {
+        let key = ConfigKey::parse(k.get_ref()).ok_or_else(|| {
+            pos.err(
+                k.span(),
+                format!(
+                    "config_keys: '{}' is not one of variables.NAME, services.dind, image, job, \
+                     script:TEXT",
+                    k.get_ref()
+                ),
+            )
+        })?;
+        if config_keys.contains(&key) {
+            return Err(pos.err(k.span(), format!("config_keys: '{key}' is listed twice")));
+        }
+        config_keys.push(key);
+    }
+
     Ok(Signature {
         id,
         title: raw.title.trim().to_string(),
@@ -272,6 +292,7 @@ fn parse_with(pos: Positions<'_>) -> Result<Signature, LoadError> {
             .collect(),
         probe: raw.probe,
         daemon_unreachable: raw.daemon_unreachable,
+        config_keys,
         requires: raw.requires.as_ref().map(|c| parse_context(&pos, c)).transpose()?,
         patterns,
         rules,

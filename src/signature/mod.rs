@@ -1,10 +1,10 @@
 //! The knowledge base: what a signature (one failure class) is, and the validated set of them.
 
 mod builtin;
+pub mod doc;
 mod load;
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use regex::bytes::Regex;
@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::LoadError;
 
+/// Versions are Docker vocabulary; re-exported for signature rules (`runner_before`).
+pub use crate::docker::Version;
 pub use builtin::BUILTIN;
 
 /// What a class is, in the catalog's words.
@@ -26,6 +28,18 @@ pub enum Kind {
     Advice,
     /// A retry may succeed.
     Transient,
+}
+
+impl Kind {
+    /// The lowercase word used in signature files, JSON and every printer.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Root => "root",
+            Kind::Symptom => "symptom",
+            Kind::Advice => "advice",
+            Kind::Transient => "transient",
+        }
+    }
 }
 
 /// How bad a finding is. Ordered: `Info < Warning < Error`.
@@ -119,6 +133,66 @@ pub enum Strength {
     Context,
     /// Suppresses the class when it matches anywhere.
     Veto,
+}
+
+impl Strength {
+    /// The lowercase word used in signature files and every printer.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strength::Strong => "strong",
+            Strength::Weak => "weak",
+            Strength::Context => "context",
+            Strength::Veto => "veto",
+        }
+    }
+}
+
+/// A key of a job's configuration that a class is about (`config_keys`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigKey {
+    /// `variables.NAME`: the variable as the job sees it (its own or a global one).
+    Variable(String),
+    /// `services.dind`: the job's dind service.
+    DindService,
+    /// `image`: the job image.
+    Image,
+    /// `job`: the job's own key (for what is missing from it).
+    Job,
+    /// `script:TEXT`: the first script line that runs docker, docker-compose
+    /// or buildah and contains TEXT.
+    Script(String),
+}
+
+impl ConfigKey {
+    /// Reads the signature-file form; `None` if it is none of them.
+    pub fn parse(s: &str) -> Option<ConfigKey> {
+        if let Some(name) = s.strip_prefix("variables.") {
+            let ok = !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+            return ok.then(|| ConfigKey::Variable(name.to_string()));
+        }
+        if let Some(text) = s.strip_prefix("script:") {
+            return (!text.trim().is_empty()).then(|| ConfigKey::Script(text.to_string()));
+        }
+        match s {
+            "services.dind" => Some(ConfigKey::DindService),
+            "image" => Some(ConfigKey::Image),
+            "job" => Some(ConfigKey::Job),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ConfigKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigKey::Variable(n) => write!(f, "variables.{n}"),
+            ConfigKey::DindService => f.write_str("services.dind"),
+            ConfigKey::Image => f.write_str("image"),
+            ConfigKey::Job => f.write_str("job"),
+            ConfigKey::Script(t) => write!(f, "script:{t}"),
+        }
+    }
 }
 
 /// One piece of evidence a class looks for on a single decoded line.
@@ -359,6 +433,9 @@ pub struct Signature {
     /// The class says the client cannot reach the daemon: a daemon that
     /// answers a probe contradicts it.
     pub daemon_unreachable: bool,
+    /// Where in `.gitlab-ci.yml` this class is fixed, most specific first:
+    /// what a finding of it in a job log points at (`scan --ci-config`).
+    pub config_keys: Vec<ConfigKey>,
     /// What the job must be for this class to happen at all (`[requires]`): a
     /// class that needs a dind service cannot be the cause when the preamble
     /// shows none was started. Unknown leaves the class as it is.
@@ -378,6 +455,13 @@ impl Signature {
     /// `.toml`, which must equal the id.
     pub fn from_toml(text: &str, origin: &Path) -> Result<Signature, LoadError> {
         load::parse(text, origin)
+    }
+
+    /// A fix text with every placeholder replaced by its documented default
+    /// (`{service|docker:24.0.5-dind}` gives `docker:24.0.5-dind`): what
+    /// `explain` and the class documentation show, with no job to fill it from.
+    pub fn with_defaults(text: &str) -> String {
+        crate::classify::render(text, |_| None)
     }
 
     /// The fix text for this executor, before placeholders are filled in.
@@ -401,6 +485,14 @@ impl SignatureSet {
             sigs.push(load::parse_builtin(text, &Path::new("signatures").join(name))?);
         }
         SignatureSet::new(sigs)
+    }
+
+    /// The built-in set, loaded once per process: `lint`, `doctor` and
+    /// `locate` look class facts (severity, docs, fix, config keys) up here.
+    pub fn builtin_shared() -> Result<&'static SignatureSet, LoadError> {
+        static SET: std::sync::OnceLock<Result<SignatureSet, LoadError>> =
+            std::sync::OnceLock::new();
+        SET.get_or_init(SignatureSet::builtin).as_ref().map_err(Clone::clone)
     }
 
     /// Builds a set, checking what spans files: unique ids and known `explains`
@@ -473,40 +565,6 @@ impl SignatureSet {
     }
 }
 
-/// A dotted version such as a runner's `17.3.1`; compared numerically.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Version(pub Vec<u32>);
-
-impl Version {
-    /// Parses the leading `N(.N)*` of `s` (`17.3.1~beta` gives 17.3.1).
-    pub fn parse(s: &str) -> Option<Version> {
-        let s = s.trim().trim_start_matches('v');
-        let mut parts = Vec::new();
-        for piece in s.split('.') {
-            let digits: String = piece.chars().take_while(|c| c.is_ascii_digit()).collect();
-            if digits.is_empty() {
-                break;
-            }
-            parts.push(digits.parse().ok()?);
-            if digits.len() != piece.len() {
-                break;
-            }
-        }
-        if parts.is_empty() {
-            None
-        } else {
-            Some(Version(parts))
-        }
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self.0.iter().map(|p| p.to_string()).collect();
-        f.write_str(&parts.join("."))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -521,16 +579,6 @@ mod tests {
         assert!(m(r"caf\S+ x", "café x"), "\\S takes the bytes of é");
         assert!(m(r"café", "un café"), "non-ASCII text matches as written");
         assert!(!m(r"^a.b$", "a\u{e9}b") && m(r"^a..b$", "a\u{e9}b"), ". is one byte");
-    }
-
-    #[test]
-    fn versions_compare_numerically() {
-        let v = |s| Version::parse(s).unwrap();
-        assert!(v("12.7.0") < v("12.8"));
-        assert!(v("12.10") > v("12.8"));
-        assert_eq!(v("17.3.1~beta.5"), v("17.3.1"));
-        assert_eq!(v("v16.11.0"), Version(vec![16, 11, 0]));
-        assert!(Version::parse("beta").is_none());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Checks on how a job reaches its dind daemon: DOCKER_HOST, TLS, the service's hostname, health check and storage driver.
 
-use super::{tls_on, Ctx, DockerHost, Raw, View};
-use crate::lint::image::ImageRef;
+use super::{docker_host, tls_on, Ctx, Raw, View};
+use crate::docker::{DockerHost, ImageRef};
 use crate::lint::pipeline::{Service, Var};
 use crate::lint::runner::truthy;
 
@@ -22,21 +22,21 @@ pub(super) fn job(ctx: &Ctx<'_>, v: &View<'_>, out: &mut Vec<Raw>) {
 }
 
 /// The job's DOCKER_HOST when it points at this dind service.
-pub(super) fn host_of<'a>(v: &View<'a>, dind: &Service) -> Option<(&'a Var, DockerHost<'a>)> {
+pub(super) fn host_of<'a>(v: &View<'a>, dind: &Service) -> Option<(&'a Var, DockerHost)> {
     let var = v.var("DOCKER_HOST")?;
-    let host = DockerHost::parse(&var.value)?;
+    let host = docker_host(&var.value)?;
+    let DockerHost::Tcp { host: name, .. } = &host else { return None };
     let img = ImageRef::parse(&dind.image.name);
-    let ours = host.scheme == "tcp"
-        && (dind.aliases.iter().any(|a| a == host.host)
-            || img.service_hostnames().iter().any(|h| h == host.host)
-            || matches!(host.host, "docker" | "localhost" | "127.0.0.1"));
+    let ours = dind.aliases.iter().any(|a| a == name)
+        || img.service_hostnames().iter().any(|h| h == name)
+        || matches!(name.as_str(), "docker" | "localhost" | "127.0.0.1");
     ours.then_some((var, host))
 }
 
 /// The job talks TLS to its dind service on 2376 (what needs certificates).
 pub(super) fn uses_tls(v: &View<'_>) -> bool {
     let Some(dind) = v.dind else { return false };
-    host_of(v, dind).is_some_and(|(_, host)| host.port == Some(2376) && tls_on(v.job, dind))
+    host_of(v, dind).is_some_and(|(_, host)| host.port() == Some(2376) && tls_on(v.job, dind))
 }
 
 fn certdir_text(v: &View<'_>, dind: &Service) -> String {
@@ -50,7 +50,7 @@ fn tls_port(v: &View<'_>, dind: &Service, out: &mut Vec<Raw>) {
     let Some((var, host)) = host_of(v, dind) else { return };
     let on = tls_on(v.job, dind);
     let service = &dind.image.name;
-    let message = match (host.port, on) {
+    let message = match (host.port(), on) {
         (Some(2375), true) => format!(
             "DOCKER_HOST is {} but {}, so the {service} service serves TLS on port 2376 only",
             var.value,
@@ -77,7 +77,7 @@ fn tls_port(v: &View<'_>, dind: &Service, out: &mut Vec<Raw>) {
         fix: format!(
             "keep TLS:\n  DOCKER_HOST: tcp://{h}:2376\n  DOCKER_TLS_CERTDIR: \"/certs\"\n\
              or turn it off on purpose:\n  DOCKER_HOST: tcp://{h}:2375\n  DOCKER_TLS_CERTDIR: \"\"",
-            h = host.host
+            h = host.host_name().unwrap_or("docker")
         ),
         job: v.name(),
         pos: var.key_pos,
@@ -88,10 +88,12 @@ fn alias(v: &View<'_>, dind: &Service, out: &mut Vec<Raw>) {
     let img = ImageRef::parse(&dind.image.name);
     let hostnames = img.service_hostnames();
     // Without DOCKER_HOST the docker image's entrypoint looks for `docker`.
-    let (wanted, how) = match v.var("DOCKER_HOST").and_then(|x| DockerHost::parse(&x.value)) {
-        Some(h) if h.scheme == "tcp" => {
-            (h.host, format!("DOCKER_HOST is {}", v.var("DOCKER_HOST").map_or("", |x| &x.value)))
-        }
+    let parsed = v.var("DOCKER_HOST").and_then(|x| docker_host(&x.value));
+    let (wanted, how) = match &parsed {
+        Some(DockerHost::Tcp { host, .. }) => (
+            host.as_str(),
+            format!("DOCKER_HOST is {}", v.var("DOCKER_HOST").map_or("", |x| &x.value)),
+        ),
         Some(_) => return,
         None => ("docker", "the docker client looks for the host docker".to_string()),
     };

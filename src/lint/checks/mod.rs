@@ -8,11 +8,11 @@ mod daemon;
 mod runners;
 mod tools;
 
-use super::image::ImageRef;
 use super::pipeline::{Job, Line, Pipeline, Service, Var};
 use super::runner::{Executor, Runner};
 use super::shell::{self, Command};
 use super::yaml::Pos;
+use crate::docker::{DockerHost, ImageRef};
 
 /// A finding before severity and documentation are attached.
 #[derive(Debug)]
@@ -107,27 +107,14 @@ impl<'a> View<'a> {
     }
 }
 
-/// A parsed `DOCKER_HOST`.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct DockerHost<'a> {
-    pub scheme: &'a str,
-    pub host: &'a str,
-    pub port: Option<u16>,
-}
-
-impl<'a> DockerHost<'a> {
-    fn parse(value: &'a str) -> Option<DockerHost<'a>> {
-        let (scheme, rest) = value.trim().split_once("://")?;
-        if scheme != "tcp" {
-            return Some(DockerHost { scheme, host: rest, port: None });
-        }
-        let rest = rest.trim_end_matches('/');
-        let (host, port) = match rest.rsplit_once(':') {
-            Some((h, p)) => (h, p.parse().ok()),
-            None => (rest, None),
-        };
-        Some(DockerHost { scheme, host, port })
+/// A job's `DOCKER_HOST` as the CLI reads it; `None` when it is empty or
+/// the CLI would refuse it.
+pub(crate) fn docker_host(value: &str) -> Option<DockerHost> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
     }
+    DockerHost::parse(value, false).ok()
 }
 
 /// Whether the dind service serves TLS: dind 19.03 and later generate
@@ -181,14 +168,17 @@ mod tests {
     #[test]
     fn docker_host_parse() {
         let cases = [
-            ("tcp://docker:2376", Some(("tcp", "docker", Some(2376)))),
-            ("tcp://docker:2375/", Some(("tcp", "docker", Some(2375)))),
-            ("tcp://localhost", Some(("tcp", "localhost", None))),
-            ("unix:///var/run/docker.sock", Some(("unix", "/var/run/docker.sock", None))),
-            ("docker:2375", None),
+            ("tcp://docker:2376", Some(("tcp", Some("docker"), Some(2376)))),
+            ("tcp://docker:2375/", Some(("tcp", Some("docker"), Some(2375)))),
+            ("tcp://localhost", Some(("tcp", Some("localhost"), Some(2375)))),
+            ("unix:///var/run/docker.sock", Some(("unix", None, None))),
+            ("docker:2375", Some(("tcp", Some("docker"), Some(2375)))),
+            ("http://docker:2375", None),
+            ("", None),
         ];
         for (s, want) in cases {
-            assert_eq!(DockerHost::parse(s).map(|h| (h.scheme, h.host, h.port)), want, "{s}");
+            let got = docker_host(s);
+            assert_eq!(got.as_ref().map(|h| (h.scheme(), h.host_name(), h.port())), want, "{s}");
         }
     }
 

@@ -7,8 +7,7 @@
 
 use super::daemon::uses_tls;
 use super::{jobs, list, Ctx, Raw, View};
-use crate::lint::classes::DIND_SOCKET_BINDING;
-use crate::lint::image::ImageRef;
+use crate::docker::{DockerHost, ImageRef};
 use crate::lint::runner::{Executor, Runner};
 
 pub(super) fn job(ctx: &Ctx<'_>, v: &View<'_>, out: &mut Vec<Raw>) {
@@ -41,7 +40,7 @@ fn socket_binding_with_dind(ctx: &Ctx<'_>, v: &View<'_>, out: &mut Vec<Raw>) {
         .collect();
     let Some(&(first, line)) = binding.first() else { return };
     out.push(Raw {
-        id: DIND_SOCKET_BINDING,
+        id: "dind-socket-binding",
         message: format!(
             "runner {:?} binds /var/run/docker.sock (its config line {line}) and the job starts the {} \
              service; volume bindings apply to services too, so the two are incompatible",
@@ -65,13 +64,14 @@ fn service_missing(ctx: &Ctx<'_>, v: &View<'_>, out: &mut Vec<Raw>) {
         return;
     }
     // A DOCKER_HOST to some other machine is a remote daemon, not a missing service.
-    if let Some(h) = v.var("DOCKER_HOST").and_then(|h| super::DockerHost::parse(&h.value)) {
-        if h.scheme == "tcp" && !matches!(h.host, "docker" | "localhost" | "127.0.0.1") {
-            return;
+    match v.var("DOCKER_HOST").and_then(|h| super::docker_host(&h.value)) {
+        Some(DockerHost::Tcp { host, .. })
+            if !matches!(host.as_str(), "docker" | "localhost" | "127.0.0.1") =>
+        {
+            return
         }
-        if h.scheme == "ssh" {
-            return;
-        }
+        Some(DockerHost::Ssh(_)) => return,
+        _ => {}
     }
     let where_ = match ctx.runners {
         None => "(unless the runner binds /var/run/docker.sock: pass the runner config to check)"
@@ -91,21 +91,15 @@ fn service_missing(ctx: &Ctx<'_>, v: &View<'_>, out: &mut Vec<Raw>) {
             )
         }
     };
-    let version = v
-        .job
-        .image
-        .as_ref()
-        .and_then(|i| ImageRef::parse(&i.name).version())
-        .map_or_else(|| "24.0.5".to_string(), |x| x.to_string());
+    // Only a docker image says which Docker the job's client is.
+    let service = crate::docker::suggested_dind(v.job.image.as_ref().map(|i| i.name.as_str()));
     out.push(Raw {
         id: "dind-service-missing",
         message: format!(
             "job runs `{}` but has no docker:dind service {where_}",
             first.line.text.trim()
         ),
-        fix: format!(
-            "services:\n  - docker:{version}-dind\n(on a privileged runner), or use socket binding"
-        ),
+        fix: format!("services:\n  - {service}\n(on a privileged runner), or use socket binding"),
         job: v.name(),
         pos: first.pos(),
     });

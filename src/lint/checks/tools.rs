@@ -1,7 +1,7 @@
 //! Checks on images and tools: unpinned docker images, compose, buildah, deprecated registry tokens.
 
 use super::{Ctx, Raw, View};
-use crate::lint::image::{ImageRef, Version};
+use crate::docker::{ImageRef, Version, DEFAULT_DOCKER_VERSION as PINNED};
 use crate::lint::pipeline::Image;
 
 pub(super) fn job(_ctx: &Ctx<'_>, v: &View<'_>, out: &mut Vec<Raw>) {
@@ -29,7 +29,7 @@ pub(super) fn global(ctx: &Ctx<'_>, out: &mut Vec<Raw>) {
                         r.name
                     ),
                     fix: format!(
-                        "{what} = \"docker:24.0.5{}\"",
+                        "{what} = \"docker:{PINNED}{}\"",
                         if img.is_dind() { "-dind" } else { "" }
                     ),
                     job: None,
@@ -56,7 +56,7 @@ fn unpinned(v: &View<'_>, out: &mut Vec<Raw>) {
             out.push(Raw {
                 id: "unpinned-image",
                 message: format!("image {} is not pinned to a version", shown(i)),
-                fix: "image: docker:24.0.5".to_string(),
+                fix: format!("image: docker:{PINNED}"),
                 job: v.name(),
                 pos: i.pos,
             });
@@ -73,7 +73,7 @@ fn unpinned(v: &View<'_>, out: &mut Vec<Raw>) {
                 id: "unpinned-image",
                 message: format!("service {} is not pinned to a version", shown(&s.image)),
                 fix: format!(
-                    "services:\n  - docker:24.0.5{suffix}\n(the same version as the docker image)"
+                    "services:\n  - docker:{PINNED}{suffix}\n(the same version as the docker image)"
                 ),
                 job: v.name(),
                 pos: s.image.pos,
@@ -90,8 +90,8 @@ fn unpinned(v: &View<'_>, out: &mut Vec<Raw>) {
                         "client image {} and daemon service {} differ ({} vs {})",
                         client.map_or(String::new(), shown),
                         shown(&s.image),
-                        mm(c),
-                        mm(d)
+                        mm(&c),
+                        mm(&d)
                     ),
                     fix: format!("image: docker:{d}\nservices:\n  - docker:{d}-dind"),
                     job: v.name(),
@@ -102,7 +102,7 @@ fn unpinned(v: &View<'_>, out: &mut Vec<Raw>) {
     }
 }
 
-fn mm(v: Version) -> String {
+fn mm(v: &Version) -> String {
     let (a, b) = v.major_minor();
     format!("{a}.{b}")
 }
@@ -261,8 +261,9 @@ fn compose(v: &View<'_>, out: &mut Vec<Raw>) {
             first.line.text.trim(),
             shown(image)
         ),
-        fix: "image: docker:24.0.5\n(it ships the compose plugin: call `docker compose`)"
-            .to_string(),
+        fix: format!(
+            "image: docker:{PINNED}\n(it ships the compose plugin: call `docker compose`)"
+        ),
         job: v.name(),
         pos: first.pos(),
     });
