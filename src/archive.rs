@@ -300,13 +300,16 @@ pub fn for_each_stream(
     for_each_stream_with(path, limits, &Select::ALL, f)
 }
 
+/// Whether to read a member, by its path inside the archive and its size.
+pub type MemberFilter<'a> = dyn Fn(&str, u64) -> bool + Sync + 'a;
+
 /// Which archive members [`for_each_stream_with`] offers.
 #[derive(Clone, Copy)]
 pub struct Select<'a> {
     /// Whether to read a member, by its path inside the archive (as stored,
     /// e.g. `logs/job.log`) and its uncompressed size when the archive says
     /// it (zip, tar). `None` reads every member.
-    pub member: Option<&'a (dyn Fn(&str, u64) -> bool + Sync)>,
+    pub member: Option<&'a MemberFilter<'a>>,
     /// Skip members whose first bytes are not text ([`looks_binary`]).
     pub text_only: bool,
 }
