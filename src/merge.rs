@@ -92,13 +92,15 @@ pub struct Duplicate {
 /// indices, and what was dropped.
 ///
 /// Equal documents are the same scan: two shards of one run never hold the
-/// same files, and a shard that read nothing (`"files": []` with zero counts)
-/// adds nothing, so dropping a copy never loses a count.
+/// same files. Shards that read nothing (`"files": []`, zero files counted)
+/// are alike without being copies, and add nothing: they are never flagged.
 pub fn dedup(docs: Vec<Value>) -> (Vec<(usize, Value)>, Vec<Duplicate>) {
     let mut kept: Vec<(usize, Value)> = Vec::with_capacity(docs.len());
     let mut dups = Vec::new();
     for (index, doc) in docs.into_iter().enumerate() {
-        match kept.iter().find(|(_, k)| *k == doc) {
+        let empty = doc["files"].as_array().is_some_and(Vec::is_empty)
+            && doc["summary"]["files"].as_u64().unwrap_or(0) == 0;
+        match kept.iter().find(|(_, k)| !empty && *k == doc) {
             Some(&(same_as, _)) => dups.push(Duplicate { index, same_as }),
             None => kept.push((index, doc)),
         }
@@ -239,6 +241,13 @@ mod tests {
         let (kept, dups) = dedup(vec![a.clone(), b.clone(), a.clone()]);
         assert_eq!(kept, vec![(0, a), (1, b)]);
         assert_eq!(dups, vec![Duplicate { index: 2, same_as: 0 }]);
+        // Empty shards (more shards than inputs) are alike but not repeats.
+        let e = json!({"version": 1, "files": [], "summary": {"files": 0}});
+        let (kept, dups) = dedup(vec![e.clone(), e.clone()]);
+        assert_eq!((kept.len(), dups.len()), (2, 0));
+        // A summary-only report given twice is a repeat.
+        let s = json!({"version": 1, "files": [], "summary": {"files": 4}});
+        assert_eq!(dedup(vec![s.clone(), s]).1.len(), 1);
     }
 
     #[test]
