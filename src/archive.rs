@@ -15,6 +15,14 @@
 //! decompressed too (one level: an archive inside an archive is read as
 //! bytes). Directories, links and other non-file members are skipped.
 //!
+//! # Choosing members
+//!
+//! [`for_each_stream_with`] takes a [`Select`]: which member paths to read
+//! (the caller's name rule, globs and shard), and whether to skip members
+//! whose content is not text ([`looks_binary`]: images, executables,
+//! archives inside the archive, JSON documents). A skipped member is not
+//! offered at all, like a non-log file in a walked directory.
+//!
 //! # Limits
 //!
 //! Every decompressed stream is read through a [`Limits`] guard: past
@@ -287,6 +295,45 @@ fn promised(name: &str) -> Option<(Format, &'static str)> {
 pub fn for_each_stream(
     path: &Path,
     limits: &Limits,
+    f: impl FnMut(&str, &mut dyn Read),
+) -> Result<(), ArchiveError> {
+    for_each_stream_with(path, limits, &Select::ALL, f)
+}
+
+/// Whether to read a member, by its path inside the archive and its size.
+pub type MemberFilter<'a> = dyn Fn(&str, u64) -> bool + Sync + 'a;
+
+/// Which archive members [`for_each_stream_with`] offers.
+#[derive(Clone, Copy)]
+pub struct Select<'a> {
+    /// Whether to read a member, by its path inside the archive (as stored,
+    /// e.g. `logs/job.log`) and its uncompressed size when the archive says
+    /// it (zip, tar). `None` reads every member.
+    pub member: Option<&'a MemberFilter<'a>>,
+    /// Skip members whose first bytes are not text ([`looks_binary`]).
+    pub text_only: bool,
+}
+
+impl Select<'_> {
+    /// Every member, whatever its content.
+    pub const ALL: Select<'static> = Select { member: None, text_only: false };
+
+    fn takes(&self, member: &str, size: u64) -> bool {
+        self.member.is_none_or(|f| f(member, size))
+    }
+}
+
+/// [`for_each_stream`] offering only the members `select` chooses. A plain
+/// or compressed file that is not an archive is always offered: it was
+/// chosen by its caller.
+///
+/// # Errors
+///
+/// As [`for_each_stream`].
+pub fn for_each_stream_with(
+    path: &Path,
+    limits: &Limits,
+    select: &Select<'_>,
     mut f: impl FnMut(&str, &mut dyn Read),
 ) -> Result<(), ArchiveError> {
     let name = path.display().to_string();
@@ -307,9 +354,9 @@ pub fn for_each_stream(
         let mut file = head.into_inner();
         file.seek(SeekFrom::Start(0))
             .map_err(|e| ArchiveError::new(&name, ArchiveErrorKind::Io(e)))?;
-        return zip_members(&name, BufReader::new(file), limits, &mut f);
+        return zip_members(&name, BufReader::new(file), limits, select, &mut f);
     }
-    stream_input(&name, head, format, limits, &mut f)
+    stream_input(&name, head, format, limits, select, &mut f)
 }
 
 /// [`for_each_stream`] for a reader that cannot seek, such as standard
@@ -323,12 +370,27 @@ pub fn for_each_stream_from<R: Read>(
     name: &str,
     rdr: R,
     limits: &Limits,
+    f: impl FnMut(&str, &mut dyn Read),
+) -> Result<(), ArchiveError> {
+    for_each_stream_from_with(name, rdr, limits, &Select::ALL, f)
+}
+
+/// [`for_each_stream_from`] offering only the members `select` chooses.
+///
+/// # Errors
+///
+/// As [`for_each_stream_from`].
+pub fn for_each_stream_from_with<R: Read>(
+    name: &str,
+    rdr: R,
+    limits: &Limits,
+    select: &Select<'_>,
     mut f: impl FnMut(&str, &mut dyn Read),
 ) -> Result<(), ArchiveError> {
     let head = Head::new(rdr).map_err(|e| ArchiveError::new(name, ArchiveErrorKind::Io(e)))?;
     match sniff(head.head()) {
         Format::Zip => Err(ArchiveError::new(name, ArchiveErrorKind::ZipFromStream)),
-        format => stream_input(name, head, format, limits, &mut f),
+        format => stream_input(name, head, format, limits, select, &mut f),
     }
 }
 
@@ -340,6 +402,7 @@ fn stream_input<R: Read>(
     head: Head<R>,
     format: Format,
     limits: &Limits,
+    select: &Select<'_>,
     f: Callback<'_>,
 ) -> Result<(), ArchiveError> {
     let io_err = |e| ArchiveError::new(name, ArchiveErrorKind::Io(e));
@@ -350,7 +413,7 @@ fn stream_input<R: Read>(
             f(name, &mut head);
             Ok(())
         }
-        Format::Tar => tar_members(name, head, limits, f),
+        Format::Tar => tar_members(name, head, limits, select, f),
         Format::Gzip | Format::Zstd => {
             let counted = Arc::new(AtomicU64::new(0));
             let raw = Counting { inner: head, count: Arc::clone(&counted) };
@@ -365,6 +428,7 @@ fn stream_input<R: Read>(
                         name,
                         Limited::new(head, Budget::Counted(counted), outer),
                         limits,
+                        select,
                         f,
                     )
                 }
@@ -403,16 +467,15 @@ fn zip_members<R: Read + Seek>(
     name: &str,
     rdr: R,
     limits: &Limits,
+    select: &Select<'_>,
     f: Callback<'_>,
 ) -> Result<(), ArchiveError> {
     let mut zip = zip::ZipArchive::new(rdr)
         .map_err(|e| ArchiveError::new(name, ArchiveErrorKind::Zip(zip_message(&e))))?;
     for i in 0..zip.len() {
         // Taken before opening: the open borrows the archive, even on error.
-        let mname = match zip.name_for_index(i) {
-            Some(n) => format!("{name}!{n}"),
-            None => format!("{name}!#{i}"),
-        };
+        let member_path = zip_member_path(&zip, i);
+        let mname = format!("{name}!{member_path}");
         let member = match zip.by_index(i) {
             Ok(m) => m,
             Err(e) => {
@@ -423,13 +486,21 @@ fn zip_members<R: Read + Seek>(
                 continue;
             }
         };
-        if !member.is_file() || member.is_symlink() {
+        if !member.is_file() || member.is_symlink() || !select.takes(&member_path, member.size()) {
             continue;
         }
         let compressed = member.compressed_size();
-        member_stream(&mname, member, compressed, limits, f);
+        member_stream(&mname, member, compressed, limits, select.text_only, f);
     }
     Ok(())
+}
+
+/// A zip member's path as it is named (`#3` for one without a name).
+fn zip_member_path<R: Read + Seek>(zip: &zip::ZipArchive<R>, i: usize) -> String {
+    match zip.name_for_index(i) {
+        Some(n) => n.to_string(),
+        None => format!("#{i}"),
+    }
 }
 
 fn zip_message(e: &zip::result::ZipError) -> String {
@@ -449,6 +520,7 @@ fn tar_members<R: Read>(
     name: &str,
     rdr: R,
     limits: &Limits,
+    select: &Select<'_>,
     f: Callback<'_>,
 ) -> Result<(), ArchiveError> {
     let tar_err = |e: io::Error| {
@@ -463,16 +535,27 @@ fn tar_members<R: Read>(
         if !entry.header().entry_type().is_file() {
             continue;
         }
-        let mname = format!("{name}!{}", String::from_utf8_lossy(&entry.path_bytes()));
+        let member_path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let size = entry.size();
-        member_stream(&mname, entry, size, limits, f);
+        if !select.takes(&member_path, size) {
+            continue;
+        }
+        let mname = format!("{name}!{member_path}");
+        member_stream(&mname, entry, size, limits, select.text_only, f);
     }
     Ok(())
 }
 
 /// One archive member: decompressed if it is gzip or zstd, always limited
 /// (its stored size bounds it anyway when it is not compressed).
-fn member_stream<R: Read>(name: &str, rdr: R, compressed: u64, limits: &Limits, f: Callback<'_>) {
+fn member_stream<R: Read>(
+    name: &str,
+    rdr: R,
+    compressed: u64,
+    limits: &Limits,
+    text_only: bool,
+    f: Callback<'_>,
+) {
     let head = match Head::new(rdr) {
         Ok(h) => h,
         Err(e) => {
@@ -492,7 +575,130 @@ fn member_stream<R: Read>(name: &str, rdr: R, compressed: u64, limits: &Limits, 
         _ => Box::new(head),
     };
     let mut limited = Limited::new(stream, Budget::Fixed(compressed), *limits);
+    if text_only {
+        // Sniffed after decompression, so a gzipped image is an image; a
+        // member that fails to decompress is offered, to be reported.
+        match Head::new(&mut limited) {
+            Ok(head) if looks_binary(head.head()) => {}
+            Ok(mut head) => f(name, &mut head),
+            Err(e) => f(name, &mut Failing(Some(e))),
+        }
+        return;
+    }
     f(name, &mut limited);
+}
+
+/// Magic numbers of formats that are never a log: images, documents,
+/// executables, databases and archives (which are read one level deep only).
+const BINARY_MAGIC: &[&[u8]] = &[
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+    b"GIF87a",
+    b"GIF89a",
+    b"\x7fELF",
+    b"%PDF-",
+    b"PK\x03\x04",
+    b"PK\x05\x06",
+    b"\x1f\x8b",
+    b"\x28\xb5\x2f\xfd",
+    b"\xfd7zXZ\x00",
+    b"7z\xbc\xaf\x27\x1c",
+    b"BZh",
+    b"SQLite format 3\x00",
+    b"\x00asm",
+    b"\xca\xfe\xba\xbe",
+    b"\xcf\xfa\xed\xfe",
+];
+
+/// Whether the first bytes of a member are not a log: a known binary magic
+/// number (image, executable, archive, database), mostly control bytes
+/// (more than one in ten, other than tab, line ends, form feed, backspace and
+/// ESC), or a JSON document (the first non-blank byte opens an object or an
+/// array that the next one continues as JSON would). A UTF-16 byte-order mark
+/// is text; an empty member is an empty log.
+///
+/// ```
+/// use dindlog::archive::looks_binary;
+/// assert!(looks_binary(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"));
+/// assert!(looks_binary(b"{\"version\": 1, \"files\": []}"));
+/// assert!(!looks_binary(b"[INFO] Running with gitlab-runner 17.3.1\n"));
+/// assert!(!looks_binary(b"\x1b[0KRunning with gitlab-runner 17.3.1\n"));
+/// ```
+pub fn looks_binary(head: &[u8]) -> bool {
+    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        return false;
+    }
+    if BINARY_MAGIC.iter().any(|m| head.starts_with(m)) || sniff(head) == Format::Tar {
+        return true;
+    }
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x08 | 0x1b))
+        .count();
+    if control * 10 > head.len() {
+        return true;
+    }
+    let mut rest = head.iter().copied().filter(|b| !b.is_ascii_whitespace());
+    match (rest.next(), rest.next()) {
+        (Some(b'{'), Some(b'"' | b'}')) => true,
+        (Some(b'['), Some(c)) => matches!(c, b'{' | b'[' | b'"' | b']' | b'-' | b'0'..=b'9'),
+        _ => false,
+    }
+}
+
+/// One member of an archive as listed by [`list_members`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// Its path inside the archive, as [`Select::member`] sees it.
+    pub path: String,
+    /// Its uncompressed size, as the archive says.
+    pub size: u64,
+}
+
+/// The file members of a zip or uncompressed tar archive, in archive order,
+/// read from the archive's directory (zip) or headers (tar) without
+/// decompressing anything. `None` when the file is not one of those (plain,
+/// compressed, a compressed tar: their members cannot be listed without
+/// decompressing the whole stream) or cannot be read; the scan then reports
+/// any problem.
+pub fn list_members(path: &Path) -> Option<Vec<Member>> {
+    let file = File::open(path).ok()?;
+    let head = Head::new(file).ok()?;
+    match sniff(head.head()) {
+        Format::Zip => {
+            let mut file = head.into_inner();
+            file.seek(SeekFrom::Start(0)).ok()?;
+            let mut zip = zip::ZipArchive::new(BufReader::new(file)).ok()?;
+            let mut out = Vec::with_capacity(zip.len());
+            for i in 0..zip.len() {
+                let member_path = zip_member_path(&zip, i);
+                // Unreadable metadata: listed, so the shard that gets it reports it.
+                let Ok(m) = zip.by_index_raw(i) else {
+                    out.push(Member { path: member_path, size: 0 });
+                    continue;
+                };
+                if m.is_file() && !m.is_symlink() {
+                    out.push(Member { path: member_path, size: m.size() });
+                }
+            }
+            Some(out)
+        }
+        Format::Tar => {
+            let mut file = head.into_inner();
+            file.seek(SeekFrom::Start(0)).ok()?;
+            let mut archive = tar::Archive::new(BufReader::new(file));
+            let mut out = Vec::new();
+            for entry in archive.entries_with_seek().ok()? {
+                let entry = entry.ok()?;
+                if entry.header().entry_type().is_file() {
+                    let member_path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+                    out.push(Member { path: member_path, size: entry.size() });
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
 }
 
 /// A reader whose first bytes were read ahead to recognise the format and

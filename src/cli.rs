@@ -166,13 +166,13 @@ pub struct ScanArgs {
     /// Follow symbolic links while walking directories (loops are detected).
     #[arg(short = 'L', long)]
     pub follow: bool,
-    /// In walked directories, take only files matching GLOB (repeatable; `*`, `**`, `?`, `[..]`).
+    /// In walked directories and archives, take only files and members matching GLOB (repeatable; `*`, `**`, `?`, `[..]`).
     #[arg(short = 'g', long = "glob", value_name = "GLOB")]
     pub globs: Vec<dindlog::walk::Glob>,
-    /// In walked directories, skip files and directories matching GLOB (repeatable).
+    /// In walked directories and archives, skip files, members and directories matching GLOB (repeatable).
     #[arg(long = "exclude", value_name = "GLOB")]
     pub excludes: Vec<dindlog::walk::Glob>,
-    /// Scan only a stable 1/N of the inputs: shard I of N (e.g. 2/8).
+    /// Scan only shard I of N (e.g. 2/8): the inputs, down to archive members, split by size.
     #[arg(long, value_name = "I/N", value_parser = dindlog::walk::parse_shard)]
     pub shard: Option<(u32, u32)>,
     /// Skip an archive member or compressed log that expands past this many bytes.

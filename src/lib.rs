@@ -43,6 +43,7 @@ pub mod report;
 pub mod run;
 pub mod scan;
 pub mod selftest;
+pub mod shard;
 pub mod signature;
 mod track;
 pub mod walk;

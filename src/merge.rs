@@ -11,6 +11,12 @@
 //! a count (a share, a rate, a name) cannot be added: if the shards agree on
 //! it the value is kept, otherwise the merge fails naming it, rather than
 //! writing a wrong figure. Shares and rates are for printers to derive.
+//!
+//! A report given twice (the same document, byte for byte once parsed) would
+//! count its inputs twice: [`dedup`] keeps the first and names the others so
+//! the caller can warn. JSON Lines (`--format jsonl`) are refused by
+//! [`parse_report`] with a message that says so: their events carry less than
+//! the document (no context), so a merge of them could not equal one run.
 
 use std::fmt;
 
@@ -42,6 +48,64 @@ impl std::error::Error for MergeError {}
 
 fn err(document: Option<usize>, message: impl Into<String>) -> MergeError {
     MergeError { document, message: message.into() }
+}
+
+/// Parses one report's text (the caller names the file in the error).
+///
+/// # Errors
+///
+/// Text that is not JSON, naming JSON Lines (several JSON values, one per
+/// line, as `--format jsonl` writes) as such.
+pub fn parse_report(text: &str) -> Result<Value, MergeError> {
+    match serde_json::from_str(text) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+            let first: Option<Value> = lines.next().and_then(|l| serde_json::from_str(l).ok());
+            let jsonl = first.is_some_and(|v| v.get("type").is_some() || lines.next().is_some());
+            Err(err(
+                None,
+                if jsonl {
+                    "JSON Lines (--format jsonl) cannot be merged: write each shard with --format json"
+                        .to_string()
+                } else if text.trim().is_empty() {
+                    "empty: not a dindlog --format json report".to_string()
+                } else {
+                    format!("not a dindlog --format json report: {e}")
+                },
+            ))
+        }
+    }
+}
+
+/// A report dropped by [`dedup`] because an earlier one is the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// Index (0-based, in the order given) of the dropped report.
+    pub index: usize,
+    /// Index of the earlier report it repeats.
+    pub same_as: usize,
+}
+
+/// Drops every report equal to an earlier one (the same file given twice, or
+/// a copy of it), keeping order; returns the kept reports with their original
+/// indices, and what was dropped.
+///
+/// Equal documents are the same scan: two shards of one run never hold the
+/// same files. Shards that read nothing (`"files": []`, zero files counted)
+/// are alike without being copies, and add nothing: they are never flagged.
+pub fn dedup(docs: Vec<Value>) -> (Vec<(usize, Value)>, Vec<Duplicate>) {
+    let mut kept: Vec<(usize, Value)> = Vec::with_capacity(docs.len());
+    let mut dups = Vec::new();
+    for (index, doc) in docs.into_iter().enumerate() {
+        let empty = doc["files"].as_array().is_some_and(Vec::is_empty)
+            && doc["summary"]["files"].as_u64().unwrap_or(0) == 0;
+        match kept.iter().find(|(_, k)| !empty && *k == doc) {
+            Some(&(same_as, _)) => dups.push(Duplicate { index, same_as }),
+            None => kept.push((index, doc)),
+        }
+    }
+    (kept, dups)
 }
 
 /// Merges `--format json` documents into one.
@@ -156,6 +220,34 @@ mod tests {
         let e = merge_json(vec![a, c]).unwrap_err();
         assert_eq!(e.document, Some(1));
         assert!(e.message.starts_with("summary.rate: cannot add 0.25 to 0.5"), "{e}");
+    }
+
+    #[test]
+    fn parse_names_json_lines() {
+        let jsonl =
+            "{\"type\":\"begin\",\"data\":{\"path\":\"a\"}}\n{\"type\":\"end\",\"data\":{}}\n";
+        let e = parse_report(jsonl).unwrap_err();
+        assert!(e.message.starts_with("JSON Lines (--format jsonl) cannot be merged"), "{e}");
+        // One line of JSON Lines is one JSON value: still refused by merge_json's shape check.
+        assert!(parse_report("{\"version\": 1}").is_ok());
+        assert!(parse_report("").unwrap_err().message.starts_with("empty"));
+        assert!(parse_report("nope").unwrap_err().message.starts_with("not a dindlog"));
+    }
+
+    #[test]
+    fn dedup_keeps_first() {
+        let a = json!({"version": 1, "files": [{"path": "a"}], "summary": {"files": 1}});
+        let b = json!({"version": 1, "files": [{"path": "b"}], "summary": {"files": 1}});
+        let (kept, dups) = dedup(vec![a.clone(), b.clone(), a.clone()]);
+        assert_eq!(kept, vec![(0, a), (1, b)]);
+        assert_eq!(dups, vec![Duplicate { index: 2, same_as: 0 }]);
+        // Empty shards (more shards than inputs) are alike but not repeats.
+        let e = json!({"version": 1, "files": [], "summary": {"files": 0}});
+        let (kept, dups) = dedup(vec![e.clone(), e.clone()]);
+        assert_eq!((kept.len(), dups.len()), (2, 0));
+        // A summary-only report given twice is a repeat.
+        let s = json!({"version": 1, "files": [], "summary": {"files": 4}});
+        assert_eq!(dedup(vec![s.clone(), s]).1.len(), 1);
     }
 
     #[test]

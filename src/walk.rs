@@ -30,7 +30,17 @@
 //!   exclude globs apply to files and directories (an excluded directory is
 //!   not entered).
 //!
-//! Sharding ([`in_shard`]) is applied by the caller to the expanded list.
+//! - Inside an archive ([`MemberRule`]) the same rules pick members by their
+//!   path in the archive: excludes drop a member when they match it or one of
+//!   its directories; without include globs a member is taken when its name
+//!   looks like a log; with include globs, those that do not match the
+//!   archive itself must match the member (`--glob '*.zip' --glob
+//!   'jobs/**/*.log'` opens the zips and reads their `jobs/**/*.log`), and when
+//!   every include glob matched the archive (`--glob '*.zip'`) its members are
+//!   picked by name as without globs.
+//!
+//! Sharding is applied by the caller to the expanded list (`crate::shard`;
+//! [`in_shard`] is the older split by a hash of each name).
 
 use std::fmt;
 use std::fs;
@@ -122,7 +132,46 @@ impl std::error::Error for WalkError {
 /// let (inputs, errors) = expand(&[PathBuf::from("archive")], &opts);
 /// ```
 pub fn expand(paths: &[PathBuf], opts: &WalkOptions) -> (Vec<PathBuf>, Vec<WalkError>) {
-    let mut w = Walker { opts, out: Vec::new(), errors: Vec::new() };
+    let e = expand_inputs(paths, opts);
+    (e.inputs.into_iter().map(|f| f.path).collect(), e.errors)
+}
+
+/// One input found by [`expand_inputs`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The path to open.
+    pub path: PathBuf,
+    /// The path relative to the walked directory (`/` separators), which
+    /// globs match; `None` for a path named on the command line.
+    pub rel: Option<String>,
+}
+
+/// A named directory in which the walk took nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmptyDir {
+    /// The directory as named.
+    pub path: PathBuf,
+    /// Files seen in it (at any depth) and left out by the name rule, the
+    /// globs or `--hidden`.
+    pub skipped: usize,
+}
+
+/// What [`expand_inputs`] found.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// The inputs, in order.
+    pub inputs: Vec<Found>,
+    /// Problems met on the way.
+    pub errors: Vec<WalkError>,
+    /// Named directories that gave no input.
+    pub empty: Vec<EmptyDir>,
+}
+
+/// [`expand`], keeping each walked file's relative path and saying which
+/// named directories gave nothing (for rg's "no files were searched").
+pub fn expand_inputs(paths: &[PathBuf], opts: &WalkOptions) -> Expanded {
+    let mut w = Walker { opts, out: Vec::new(), errors: Vec::new(), skipped: 0 };
+    let mut empty = Vec::new();
     for p in paths {
         // `metadata` follows a named link, as every tool does for its arguments.
         match fs::metadata(p) {
@@ -131,18 +180,26 @@ pub fn expand(paths: &[PathBuf], opts: &WalkOptions) -> (Vec<PathBuf>, Vec<WalkE
                 if let Some(id) = file_id(&m) {
                     ancestors.push((id, p.clone()));
                 }
+                let (before, errors) = (w.out.len(), w.errors.len());
+                w.skipped = 0;
                 w.walk_dir(p, p, &mut ancestors);
+                // A directory that could not be read was reported as an error.
+                if w.out.len() == before && w.errors.len() == errors {
+                    empty.push(EmptyDir { path: p.clone(), skipped: w.skipped });
+                }
             }
-            _ => w.out.push(p.clone()),
+            _ => w.out.push(Found { path: p.clone(), rel: None }),
         }
     }
-    (w.out, w.errors)
+    Expanded { inputs: w.out, errors: w.errors, empty }
 }
 
 struct Walker<'a> {
     opts: &'a WalkOptions,
-    out: Vec<PathBuf>,
+    out: Vec<Found>,
     errors: Vec<WalkError>,
+    /// Files left out in the directory being walked.
+    skipped: usize,
 }
 
 impl Walker<'_> {
@@ -168,6 +225,7 @@ impl Walker<'_> {
         for entry in entries {
             let name = entry.file_name();
             if !self.opts.hidden && name.as_encoded_bytes().first() == Some(&b'.') {
+                self.skipped += 1;
                 continue;
             }
             let path = entry.path();
@@ -201,9 +259,7 @@ impl Walker<'_> {
                     }
                 }
             } else {
-                if self.take_file(&rel, &name.to_string_lossy()) {
-                    self.out.push(path);
-                }
+                self.take(path, rel, &name.to_string_lossy());
                 continue;
             };
             if meta.is_dir() {
@@ -223,9 +279,17 @@ impl Walker<'_> {
                 if id.is_some() {
                     ancestors.pop();
                 }
-            } else if self.take_file(&rel, &name.to_string_lossy()) {
-                self.out.push(path);
+            } else {
+                self.take(path, rel, &name.to_string_lossy());
             }
+        }
+    }
+
+    fn take(&mut self, path: PathBuf, rel: String, name: &str) {
+        if self.take_file(&rel, name) {
+            self.out.push(Found { path, rel: Some(rel) });
+        } else {
+            self.skipped += 1;
         }
     }
 
@@ -242,6 +306,44 @@ impl Walker<'_> {
 
     fn error(&mut self, path: &Path, kind: WalkErrorKind) {
         self.errors.push(WalkError { path: path.to_path_buf(), kind });
+    }
+}
+
+/// How the members of one archive are picked (see the module's rules).
+#[derive(Debug, Clone)]
+pub struct MemberRule {
+    globs: Vec<Glob>,
+    excludes: Vec<Glob>,
+}
+
+impl WalkOptions {
+    /// The rule for the members of the archive at `archive`: its path
+    /// relative to the walked directory, or as named on the command line.
+    pub fn member_rule(&self, archive: &str) -> MemberRule {
+        MemberRule {
+            globs: self.globs.iter().filter(|g| !g.matches_path(archive)).cloned().collect(),
+            excludes: self.excludes.clone(),
+        }
+    }
+}
+
+impl MemberRule {
+    /// Whether to read the member at `path` inside the archive.
+    pub fn takes(&self, path: &str) -> bool {
+        let path = path.trim_start_matches("./").trim_start_matches('/');
+        let dirs: Vec<&str> = path.match_indices('/').map(|(i, _)| &path[..i]).collect();
+        if self
+            .excludes
+            .iter()
+            .any(|g| g.matches_path(path) || dirs.iter().any(|d| g.matches_path(d)))
+        {
+            return false;
+        }
+        if self.globs.is_empty() {
+            looks_like_log(path.rsplit('/').next().unwrap_or(path))
+        } else {
+            self.globs.iter().any(|g| g.matches_path(path))
+        }
     }
 }
 

@@ -591,3 +591,285 @@ fn merge_sums_and_rejects_versions() {
     let e = merge_json(vec![json!({"files": [], "summary": {}})]).unwrap_err();
     assert_eq!(e.to_string(), "report 1: no \"version\": not a dindlog --format json report");
 }
+
+// ---------------------------------------------------------------- issue 13, through the binary
+
+/// Paths of a `--format json` report.
+fn paths_of(v: &Value) -> Vec<String> {
+    v["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap().to_string()).collect()
+}
+
+fn scan_json(args: &[&str]) -> Value {
+    let r = run(args, None);
+    assert!(r.code == 0 || r.code == 1, "exit {}: {}", r.code, r.stderr);
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
+}
+
+#[test]
+fn merge_reads_stdin_counts_a_repeat_once_and_refuses_json_lines() {
+    let d = dir("merge_stdin_dup");
+    let c = |n: &str| root().join("corpus").join(n).display().to_string();
+    let (a, b) = (c("compose-missing.log"), c("custom-ca-kaniko.log"));
+    let whole = json_report(&[&a, &b]);
+    let ra = json_report(&[&a]);
+    let rb = json_report(&[&b]);
+    let pa = write(&d, "a.json", ra.to_string().as_bytes());
+    let pb = write(&d, "b.json", rb.to_string().as_bytes());
+    let (pa, pb) = (pa.to_str().unwrap(), pb.to_str().unwrap());
+
+    // `-` is standard input, in the position it is given.
+    let r = run(&["merge", pa, "-"], Some(rb.to_string().as_bytes()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr, "");
+    let m: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(m, whole);
+
+    // The same report twice: a warning naming both, counted once.
+    let r = run(&["merge", pa, pb, pa], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!("dindlog: warning: {pa} is the same report as {pa}: counted once\n")
+    );
+    let m: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(m["summary"], whole["summary"]);
+    // A copy under another name, one of them from standard input.
+    let r = run(&["merge", "-", pb, pa], Some(ra.to_string().as_bytes()));
+    assert!(r.stderr.contains(&format!("{pa} is the same report as <stdin>")), "{}", r.stderr);
+    assert_eq!(serde_json::from_str::<Value>(&r.stdout).unwrap()["summary"], whole["summary"]);
+    let r = run(&["merge", "-", "-"], Some(b"{}"));
+    assert_eq!(
+        (r.code, r.stderr.trim()),
+        (2, "dindlog: standard input (`-`) is named more than once")
+    );
+
+    // JSON Lines: one line of error that names the file and says what to do.
+    let jl = run(&["--format", "jsonl", &a], None);
+    let pj = write(&d, "a.jsonl", jl.stdout.as_bytes());
+    let r = run(&["merge", pa, pj.to_str().unwrap()], None);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        r.stderr,
+        format!(
+            "dindlog: {}: JSON Lines (--format jsonl) cannot be merged: write each shard with --format json\n",
+            pj.display()
+        )
+    );
+}
+
+/// A zip as GitLab's artifact archives hold them: logs beside screenshots,
+/// JSON data and binaries, some of them with log-like names.
+fn mixed_zip(d: &Path) -> PathBuf {
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0";
+    let elf = [b"\x7fELF\x02\x01\x01\0".as_slice(), &[0u8; 120]].concat();
+    let data = zip(&[
+        ("jobs/1/job.log", LOG),
+        ("jobs/1/screenshot.png", png),
+        ("jobs/1/trace.log", png), // an image, whatever its name
+        ("jobs/2/job.log.gz", &gz(LOG)),
+        ("jobs/2/report.json", b"{\"tests\": 3}\n"),
+        ("jobs/2/results.txt", b"{\"version\": 1, \"files\": []}\n"), // JSON data
+        ("jobs/2/tool", &elf),
+        ("jobs/2/tool.out", &elf),
+        ("jobs/2/coverage.txt.gz", &gz(&[0u8; 4096])),
+        ("old/3/job.log", LOG),
+        ("jobs/3/notes.log", b"[INFO] plain text that starts with a bracket\n"),
+    ]);
+    write(d, "artifacts.zip", &data)
+}
+
+#[test]
+fn archive_members_that_are_not_logs_are_skipped_and_globs_see_member_paths() {
+    let d = dir("archive_member_filter");
+    let z = mixed_zip(&d);
+    let zs = z.to_str().unwrap();
+    let member = |m: &str| format!("{zs}!{m}");
+    let all = scan_json(&[zs, "--format", "json"]);
+    assert_eq!(
+        paths_of(&all),
+        [
+            member("jobs/1/job.log"),
+            member("jobs/2/job.log.gz"),
+            member("old/3/job.log"),
+            member("jobs/3/notes.log")
+        ]
+    );
+    assert_eq!(all["summary"]["errors"], 0);
+
+    // Excludes drop members and whole directories inside the archive.
+    let v = scan_json(&[zs, "--exclude", "old", "--exclude", "*.gz", "--format", "json"]);
+    assert_eq!(paths_of(&v), [member("jobs/1/job.log"), member("jobs/3/notes.log")]);
+    // An include glob picks members by their path in the archive (content still decides).
+    let v = scan_json(&[zs, "--glob", "jobs/**/*.log", "--format", "json"]);
+    assert_eq!(paths_of(&v), [member("jobs/1/job.log"), member("jobs/3/notes.log")]);
+    let v = scan_json(&[zs, "--glob", "tool*", "--format", "json"]);
+    assert!(paths_of(&v).is_empty(), "binaries stay skipped: {v}");
+
+    // In a walked directory the archive must pass the walk; a glob that only
+    // matches the archive leaves its members to the name rule.
+    let dd = d.display().to_string();
+    let v = scan_json(&[&dd, "--glob", "*.zip", "--format", "json"]);
+    assert_eq!(paths_of(&v), paths_of(&all));
+    let v = scan_json(&[&dd, "--glob", "*.zip", "--glob", "old/**", "--format", "json"]);
+    assert_eq!(paths_of(&v), [member("old/3/job.log")]);
+}
+
+/// Inputs of very different sizes: a directory of plain logs and a zip whose
+/// members range from a few hundred bytes to a large one.
+fn skewed_tree(name: &str) -> PathBuf {
+    let d = dir(name);
+    std::fs::create_dir_all(d.join("logs")).unwrap();
+    let corpus: Vec<PathBuf> = std::fs::read_dir(root().join("corpus"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "log"))
+        .collect();
+    let mut corpus = corpus;
+    corpus.sort();
+    for (i, p) in corpus.iter().take(12).enumerate() {
+        let text = std::fs::read(p).unwrap();
+        // One huge file, a few big ones, many small.
+        let times = match i {
+            0 => 60,
+            1..=3 => 8,
+            _ => 1,
+        };
+        write(&d, &format!("logs/{i:02}.log"), &text.repeat(times));
+    }
+    let members: Vec<(String, Vec<u8>)> = corpus[12..40]
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let text = std::fs::read(p).unwrap();
+            let times = if i == 5 { 40 } else { 1 + i % 3 };
+            (format!("jobs/{i:02}/job.log"), text.repeat(times))
+        })
+        .collect();
+    let refs: Vec<(&str, &[u8])> =
+        members.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    write(&d, "artifacts.zip", &zip(&refs));
+    d
+}
+
+#[test]
+fn shards_partition_archive_members_and_balance_bytes() {
+    let d = skewed_tree("shard_balance");
+    let root_s = d.display().to_string();
+    let whole = scan_json(&[&root_s, "--format", "json", "--fail-on", "never"]);
+    let mut all = paths_of(&whole);
+    all.sort();
+    let members = all.iter().filter(|p| p.contains("artifacts.zip!")).count();
+    assert_eq!(members, 28, "the zip's members are units: {all:?}");
+    let largest = whole["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["bytes"].as_u64().unwrap())
+        .max()
+        .unwrap();
+    let total = whole["summary"]["bytes"].as_u64().unwrap();
+    for n in 2..=5u32 {
+        let mut union = Vec::new();
+        let mut sizes = Vec::new();
+        for i in 1..=n {
+            let v = scan_json(&[
+                &root_s,
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+                "--shard",
+                &format!("{i}/{n}"),
+            ]);
+            let p = paths_of(&v);
+            sizes.push(v["summary"]["bytes"].as_u64().unwrap());
+            union.extend(p);
+        }
+        let count = union.len();
+        union.sort();
+        union.dedup();
+        assert_eq!(union.len(), count, "shards of {n} overlap");
+        assert_eq!(union, all, "shards of {n} do not cover every input");
+        assert_eq!(sizes.iter().sum::<u64>(), total);
+        let (min, max) = (*sizes.iter().min().unwrap(), *sizes.iter().max().unwrap());
+        // Greedy by size: no shard is heavier than the lightest by more than
+        // the largest unit, and the heaviest is the largest unit when that
+        // is more than a fair share.
+        assert!(max - min <= largest, "shards of {n}: {sizes:?}, largest unit {largest}");
+        assert!(max <= largest.max(total / u64::from(n) + largest), "{sizes:?}");
+        // A split of members too: the zip is not read whole by one shard.
+        if n == 2 {
+            let shard_of_member = |i: u32| {
+                let v = scan_json(&[
+                    &root_s,
+                    "--format",
+                    "json",
+                    "--fail-on",
+                    "never",
+                    "--shard",
+                    &format!("{i}/2"),
+                ]);
+                paths_of(&v).iter().filter(|p| p.contains("artifacts.zip!")).count()
+            };
+            let (a, b) = (shard_of_member(1), shard_of_member(2));
+            assert!(a > 0 && b > 0 && a + b == members, "{a} + {b}");
+        }
+    }
+    // Every shard computes the same split: run twice, with other thread counts.
+    let once = scan_json(&[&root_s, "--format", "json", "--shard", "2/3", "-j", "1"]);
+    let again = scan_json(&[&root_s, "--format", "json", "--shard", "2/3", "-j", "2"]);
+    assert_eq!(paths_of(&once), paths_of(&again));
+    // More shards than inputs: the extra shards are empty, valid, and say so.
+    let r = run(
+        &[&d.join("logs/00.log").display().to_string(), "--format", "json", "--shard", "3/3"],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(serde_json::from_str::<Value>(&r.stdout).unwrap()["summary"]["files"], 0);
+    assert_eq!(r.stderr, "dindlog: shard 3/3: no input falls in this shard\n");
+}
+
+#[test]
+fn empty_or_log_less_directory_says_so_and_exits_0() {
+    let d = dir("empty_dirs");
+    std::fs::create_dir_all(d.join("empty")).unwrap();
+    std::fs::create_dir_all(d.join("nolog/sub")).unwrap();
+    write(&d, "nolog/shot.png", b"\x89PNG");
+    write(&d, "nolog/sub/report.json", b"{}");
+    write(&d, "nolog/.hidden.log", b"x\n");
+    let empty = d.join("empty").display().to_string();
+    let nolog = d.join("nolog").display().to_string();
+
+    let r = run(&[&empty], None);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""));
+    assert_eq!(r.stderr, format!("dindlog: {empty}: no files to scan (the directory is empty)\n"));
+    let r = run(&[&empty, "--format", "json"], None);
+    assert_eq!(r.code, 0);
+    assert_eq!(serde_json::from_str::<Value>(&r.stdout).unwrap()["summary"]["files"], 0);
+
+    let r = run(&[&nolog], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(&format!(
+            "dindlog: {nolog}: no log files to scan (3 files skipped: only .log .txt"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--glob '*' takes every file"), "{}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1);
+    let r = run(&[&nolog, "--glob", "*.md"], None);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.stderr, format!("dindlog: {nolog}: no files to scan (3 files skipped: none matches --glob, or --hidden is needed)\n"));
+
+    // Beside a real log the message still names the empty directory; the log
+    // decides the exit status.
+    let log = write(&d, "job.log", LOG);
+    let r = run(&[&empty, log.to_str().unwrap()], None);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stderr, format!("dindlog: {empty}: no files to scan (the directory is empty)\n"));
+    // A directory with logs says nothing.
+    let r = run(&[&d.display().to_string(), "--format", "json"], None);
+    assert_eq!(r.stderr, "");
+}

@@ -26,3 +26,5 @@ mod prop;
 mod reference;
 /// The knowledge base: every example line of every signature, and registry invariants.
 mod signatures;
+/// The shipped job template run by gitlab-ci-local: reports, retry's exit code, the fleet jobs, GitLab's CI schema.
+mod template;

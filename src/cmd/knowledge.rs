@@ -137,20 +137,46 @@ pub(crate) fn signatures_test(dir: Option<std::path::PathBuf>, common: &CommonAr
     Ok(if failed == 0 { EXIT_CLEAN } else { EXIT_FINDINGS })
 }
 
-/// `dindlog merge`: one JSON document from the reports of several shards.
+/// `dindlog merge`: one JSON document from the reports of several shards
+/// (`-` is standard input); a report given twice is counted once, with a warning.
 pub(crate) fn merge(paths: &[std::path::PathBuf], html: Option<&std::path::Path>) -> Result<u8> {
+    let name = |p: &std::path::Path| {
+        if p.as_os_str() == "-" {
+            "<stdin>".to_string()
+        } else {
+            p.display().to_string()
+        }
+    };
+    if paths.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        return Err("standard input (`-`) is named more than once".into());
+    }
     let mut docs = Vec::with_capacity(paths.len());
     for p in paths {
-        let text = std::fs::read_to_string(p)
-            .map_err(|e| format!("{}: {}", p.display(), dindlog::error::io_message(&e)))?;
-        let doc: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not a dindlog JSON report: {e}", p.display()))?;
+        let text = if p.as_os_str() == "-" {
+            let mut t = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut t)
+                .map_err(|e| format!("<stdin>: {}", dindlog::error::io_message(&e)))?;
+            t
+        } else {
+            std::fs::read_to_string(p)
+                .map_err(|e| format!("{}: {}", p.display(), dindlog::error::io_message(&e)))?
+        };
+        let doc = dindlog::merge::parse_report(&text).map_err(|e| format!("{}: {e}", name(p)))?;
         docs.push(doc);
     }
+    let (kept, dups) = dindlog::merge::dedup(docs);
+    for d in dups {
+        eprintln!(
+            "dindlog: warning: {} is the same report as {}: counted once",
+            name(&paths[d.index]),
+            name(&paths[d.same_as])
+        );
+    }
+    let (order, docs): (Vec<usize>, Vec<serde_json::Value>) = kept.into_iter().unzip();
     let merged = dindlog::merge::merge_json(docs).map_err(|e| {
         // Name the file rather than its position.
-        match e.document.and_then(|i| paths.get(i)) {
-            Some(p) => format!("{}: {}", p.display(), e.message),
+        match e.document.and_then(|i| order.get(i)).and_then(|&i| paths.get(i)) {
+            Some(p) => format!("{}: {}", name(p), e.message),
             None => e.to_string(),
         }
     })?;

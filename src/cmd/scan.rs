@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use dindlog::input::Input;
 use dindlog::pairing::{self, LogKind, Placement};
 use dindlog::report::{JsonLines, Subject};
-use dindlog::{archive, walk};
+use dindlog::{archive, shard, walk};
 use dindlog::{Analyzer, FileReport, InputKind, ScanResult, Summary};
 
 use super::{
@@ -55,17 +55,26 @@ impl Done {
     }
 }
 
-/// An input named on the command line or found by the walk.
-enum Source {
+/// An input named on the command line or found by the walk, with what of
+/// its archive members is read.
+struct Source {
+    from: Origin,
+    /// Which members of an archive are logs to read.
+    rule: walk::MemberRule,
+    /// With `--shard`, the members this shard reads (`None`: every one).
+    members: Option<std::collections::HashSet<String>>,
+}
+
+enum Origin {
     Stdin,
     Path(PathBuf),
 }
 
 impl Source {
     fn name(&self) -> String {
-        match self {
-            Source::Stdin => "<stdin>".to_string(),
-            Source::Path(p) => p.display().to_string(),
+        match &self.from {
+            Origin::Stdin => "<stdin>".to_string(),
+            Origin::Path(p) => p.display().to_string(),
         }
     }
 
@@ -101,11 +110,19 @@ impl Source {
             });
             out.push(Scanned { name: name.to_string(), result });
         };
-        let res = match self {
-            Source::Stdin => {
-                archive::for_each_stream_from("<stdin>", io::stdin(), limits, &mut each)
-            }
-            Source::Path(p) => archive::for_each_stream(p, limits, &mut each),
+        let take = |member: &str, _size: u64| {
+            self.rule.takes(member) && self.members.as_ref().is_none_or(|m| m.contains(member))
+        };
+        let select = archive::Select { member: Some(&take), text_only: true };
+        let res = match &self.from {
+            Origin::Stdin => archive::for_each_stream_from_with(
+                "<stdin>",
+                io::stdin(),
+                limits,
+                &select,
+                &mut each,
+            ),
+            Origin::Path(p) => archive::for_each_stream_with(p, limits, &select, &mut each),
         };
         if let Err(e) = res {
             out.push(Scanned { name: self.name(), result: Err(e.to_string()) });
@@ -129,7 +146,8 @@ struct Shared<'a> {
 }
 
 /// Turns the command-line paths into inputs: `-` is standard input,
-/// directories are walked. Walk problems are printed and counted.
+/// directories are walked, `--shard` keeps this shard's part. Walk problems
+/// are printed and counted; a directory that gives nothing is said.
 fn sources(args: &ScanArgs, errored: &mut bool) -> Result<Vec<Source>> {
     if args.files.is_empty() {
         if io::stdin().is_terminal() {
@@ -137,7 +155,8 @@ fn sources(args: &ScanArgs, errored: &mut bool) -> Result<Vec<Source>> {
                 "no input: give a job log file, or pipe one in (`glab ci trace | dindlog`)".into(),
             );
         }
-        return Ok(vec![Source::Stdin]);
+        let rule = walk::WalkOptions::default().member_rule("<stdin>");
+        return Ok(vec![Source { from: Origin::Stdin, rule, members: None }]);
     }
     let opts = walk::WalkOptions {
         hidden: args.hidden,
@@ -150,23 +169,72 @@ fn sources(args: &ScanArgs, errored: &mut bool) -> Result<Vec<Source>> {
         if arg.as_os_str() == "-" {
             // Standard input can be read once: naming it twice would split one
             // stream between two "files" at random.
-            if out.iter().any(|s| matches!(s, Source::Stdin)) {
+            if out.iter().any(|s: &Source| matches!(s.from, Origin::Stdin)) {
                 return Err("standard input (`-`) is named more than once".into());
             }
-            out.push(Source::Stdin);
+            let rule = opts.member_rule("<stdin>");
+            out.push(Source { from: Origin::Stdin, rule, members: None });
             continue;
         }
-        let (files, errors) = walk::expand(std::slice::from_ref(arg), &opts);
-        for e in errors {
+        let found = walk::expand_inputs(std::slice::from_ref(arg), &opts);
+        for e in found.errors {
             *errored = true;
             eprintln!("dindlog: {e}");
         }
-        out.extend(files.into_iter().map(Source::Path));
+        for d in found.empty {
+            eprintln!("dindlog: {}", empty_dir_message(&d, &opts));
+        }
+        out.extend(found.inputs.into_iter().map(|f| {
+            let rule = opts.member_rule(&f.rel.unwrap_or_else(|| f.path.display().to_string()));
+            Source { from: Origin::Path(f.path), rule, members: None }
+        }));
     }
-    Ok(match args.shard {
-        Some((i, n)) => walk::shard(out, Source::name, i, n),
-        None => out,
-    })
+    let Some((i, n)) = args.shard else { return Ok(out) };
+    let units: Vec<shard::Input<'_>> = out
+        .iter()
+        .map(|s| shard::Input {
+            name: s.name(),
+            path: match &s.from {
+                Origin::Path(p) => Some(p.as_path()),
+                Origin::Stdin => None,
+            },
+            rule: &s.rule,
+        })
+        .collect();
+    let parts = shard::plan(&units, i, n);
+    let kept: Vec<Source> = out
+        .into_iter()
+        .zip(parts)
+        .filter_map(|(mut s, part)| match part? {
+            shard::Part::Whole => Some(s),
+            shard::Part::Members(m) => {
+                s.members = Some(m);
+                Some(s)
+            }
+        })
+        .collect();
+    if kept.is_empty() {
+        eprintln!("dindlog: shard {i}/{n}: no input falls in this shard");
+    }
+    Ok(kept)
+}
+
+/// rg's "no files were searched", for one directory: why nothing was taken.
+fn empty_dir_message(d: &walk::EmptyDir, opts: &walk::WalkOptions) -> String {
+    let dir = d.path.display();
+    if d.skipped == 0 {
+        return format!("{dir}: no files to scan (the directory is empty)");
+    }
+    let skipped = dindlog::report::plural(d.skipped as u64, "file");
+    if opts.globs.is_empty() {
+        format!(
+            "{dir}: no log files to scan ({skipped} skipped: only {} files are taken from a directory, \
+             hidden ones only with --hidden; --glob '*' takes every file)",
+            walk::LOG_EXTENSIONS.iter().map(|e| format!(".{e}")).collect::<Vec<_>>().join(" ")
+        )
+    } else {
+        format!("{dir}: no files to scan ({skipped} skipped: none matches --glob, or --hidden is needed)")
+    }
 }
 
 pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
