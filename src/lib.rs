@@ -24,7 +24,9 @@
 #![deny(missing_docs)]
 
 pub mod archive;
+mod assemble;
 pub mod classify;
+mod collect;
 pub mod context;
 pub mod decode;
 pub mod doctor;
