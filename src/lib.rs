@@ -15,49 +15,103 @@
 //! assert_eq!(report.root_cause().map(|f| f.id.as_str()), Some("daemon-tls-port"));
 //! ```
 //!
-//! The pipeline, one module each: [`reader`] (bounded chunks) → [`decode`]
-//! (timestamps, sections, ANSI, `\r`) → [`scan`] (prefilter and confirmation,
-//! with `track` and [`context`] for per-line and per-job facts) →
-//! [`classify`] (roles) → [`report`] (printers).
+//! # The library API
+//!
+//! - [`Analyzer`]: scans inputs ([`Analyzer::scan`], taken as an
+//!   [`InputKind`]) and classifies them ([`Analyzer::report`],
+//!   [`Analyzer::analyze_bytes`], [`Analyzer::analyze_all`]) into a
+//!   [`FileReport`] of [`Finding`]s, each with a [`Role`], a [`Severity`] and
+//!   its [`Evidence`].
+//! - [`SignatureSet`] and the [`signature`] module: the knowledge base
+//!   (built in, or loaded from TOML files).
+//! - [`Scanner`], [`ScanOptions`], [`ScanResult`]: the scan on its own, before
+//!   classification ([`Analyzer::scanner`]).
+//! - [`report`]: the printers; [`pairing`]: which service log joins which job
+//!   log; [`error`]: [`LoadError`] and [`ScanError`].
+//!
+//! The other public modules (`archive`, `doctor`, `lint`, `run`, ...) are the
+//! command line's building blocks: public only because the `dindlog` binary
+//! is a crate of its own, hidden from the documentation and not kept stable.
+//! `fuzzing` gives the fuzz targets and tests a few internals.
+//!
+//! # Inside
+//!
+//! The pipeline, one private module each: `reader` (bounded regions of whole
+//! lines) → `assemble` (physical to logical lines, skipping lines without a
+//! prefilter hit, see `hits`) → `scan` (decode with `decode`, place with
+//! `track` and `context`, confirm; evidence kept by `collect`) → `classify`
+//! (roles) → [`report`] (printers). `docs/DESIGN.md` says which module may
+//! use which.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod archive;
-mod assemble;
-pub mod classify;
-mod collect;
-pub mod context;
-pub mod decode;
-pub mod doctor;
+// The library API.
 pub mod error;
-mod hits;
-pub mod input;
-pub mod jobenv;
-pub mod lint;
-pub mod live;
-pub mod merge;
 pub mod pairing;
-pub mod reader;
-pub mod redact;
 pub mod report;
-pub mod run;
-pub mod scan;
-pub mod selftest;
 pub mod signature;
-mod track;
+
+// The command line's building blocks (see the crate documentation).
+#[doc(hidden)]
+pub mod archive;
+#[doc(hidden)]
+pub mod doctor;
+#[doc(hidden)]
+pub mod input;
+#[doc(hidden)]
+pub mod jobenv;
+#[doc(hidden)]
+pub mod lint;
+#[doc(hidden)]
+pub mod live;
+#[doc(hidden)]
+pub mod merge;
+#[doc(hidden)]
+pub mod run;
+#[doc(hidden)]
+pub mod selftest;
+#[doc(hidden)]
 pub mod walk;
+
+// The pipeline's insides.
+mod assemble;
+mod classify;
+mod collect;
+mod context;
+mod decode;
+mod hits;
+mod reader;
+mod redact;
+mod scan;
+mod track;
+
+/// Internals the fuzz targets and the integration tests drive directly; not
+/// part of the library API.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::reader::Trickle;
+
+    /// The decoder of one physical GitLab log line.
+    pub mod decode {
+        pub use crate::decode::{
+            decode, needs_decoding, parse_header, Header, SectionEvent, HEADER_LEN,
+        };
+    }
+}
 
 use std::io::Read;
 use std::sync::Arc;
 
-pub use classify::{Finding, Role};
+pub use classify::{ConfigLocation, Finding, Role};
+pub use collect::{Evidence, PatternHits, MAX_EVIDENCE};
+pub use context::{JobContext, Outcome};
 pub use error::{LoadError, ScanError};
 pub use pairing::{InputKind, LogKind};
+pub use reader::DEFAULT_CAPACITY;
 pub use report::{FileReport, Summary};
 pub use scan::{ScanOptions, ScanResult, Scanner};
 pub use signature::{Severity, Signature, SignatureSet, Source};
-pub use track::LineInfo;
 
 /// Scans and classifies inputs with one compiled knowledge base.
 #[derive(Clone, Debug)]

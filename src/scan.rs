@@ -36,7 +36,7 @@ use crate::reader::{ChunkReader, Region, DEFAULT_CAPACITY};
 use crate::signature::{SignatureSet, Source};
 use crate::track::{Tracker, TRACK_LITERALS};
 
-pub use crate::collect::{Evidence, PatternHits, MAX_EVIDENCE};
+pub use crate::collect::{Evidence, PatternHits};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Target {
@@ -54,7 +54,7 @@ pub struct ScanOptions {
     pub force_source: Option<Source>,
     /// Name to put on evidence from this input when it is merged into another.
     pub origin: Option<Arc<str>>,
-    /// Mask credentials in evidence text (see [`crate::redact`]).
+    /// Mask credentials in evidence text (tokens, passwords, auth headers).
     pub redact: bool,
     /// Read and prefilter on this thread while a second thread follows the
     /// lines: for one large input on a machine with a core to spare.
@@ -239,7 +239,7 @@ impl Scanner {
     }
 
     /// Scans what is left in a chunk reader (which may have been peeked at).
-    pub fn scan_chunks<R: Read>(
+    pub(crate) fn scan_chunks<R: Read>(
         &self,
         reader: &mut ChunkReader<R>,
         opts: &ScanOptions,

@@ -4,7 +4,7 @@
 #![no_main]
 
 use dindlog::doctor::{host, http};
-use dindlog::reader::Trickle;
+use dindlog::fuzzing::Trickle;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
