@@ -316,6 +316,84 @@ impl Analyzer {
 mod tests {
     use super::*;
 
+    /// The pipeline's steps in order (docs/DESIGN.md, "Pipeline"). A step
+    /// may use the steps before it and the shared vocabulary (`signature`,
+    /// `error`, `pairing`, `redact`, ...), never a step after it or beside it:
+    /// the assembler knows nothing of what consumes its lines, the collector
+    /// nothing of how lines were found, the printers nothing of how logs are read.
+    const STEPS: &[&[&str]] = &[
+        &["reader", "decode"],
+        &["hits"],
+        &["assemble"],
+        &["track", "context", "collect"],
+        &["scan"],
+        &["classify"],
+        &["report"],
+    ];
+
+    /// The first path segment of every `crate::` path in the code (not in
+    /// comments, not in the unit tests) of one source file.
+    fn crate_paths(source: &str) -> Vec<String> {
+        let code = source.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
+        let mut out = Vec::new();
+        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for (i, _) in line.match_indices("crate::") {
+                let rest = &line[i + "crate::".len()..];
+                let names = match rest.strip_prefix('{') {
+                    Some(group) => group.split('}').next().unwrap_or("").split(',').collect(),
+                    None => vec![rest],
+                };
+                for name in names {
+                    let name: String = name
+                        .trim()
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    if !name.is_empty() {
+                        out.push(name);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn pipeline_steps_use_only_earlier_steps() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut broken = Vec::new();
+        let mut checked = 0;
+        for (i, step) in STEPS.iter().enumerate() {
+            for &module in *step {
+                let mut files = vec![src.join(format!("{module}.rs"))];
+                if let Ok(dir) = std::fs::read_dir(src.join(module)) {
+                    files.extend(dir.filter_map(|e| e.ok()).map(|e| e.path()));
+                }
+                for file in files.into_iter().filter(|f| f.is_file()) {
+                    let text = std::fs::read_to_string(&file).unwrap();
+                    checked += 1;
+                    for name in crate_paths(&text) {
+                        let later_or_beside = STEPS.iter().enumerate().any(|(j, other)| {
+                            (j > i || (j == i && name != module)) && other.contains(&name.as_str())
+                        });
+                        if later_or_beside {
+                            broken.push(format!("{} uses crate::{name}", file.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked >= 12, "the source files were found ({checked})");
+        assert!(broken.is_empty(), "{broken:#?}");
+        // The check itself sees grouped and plain paths, and skips comments.
+        assert_eq!(
+            crate_paths(
+                "use crate::{scan::X, hits};\n// crate::report\nlet x = crate::track::f();"
+            ),
+            ["scan", "hits", "track"]
+        );
+    }
+
     /// The sequential whole-scan path pairs as the command line does: a bare
     /// dind log beside one job log joins it, beside two it stands alone, and
     /// reports keep the input order.
