@@ -74,7 +74,7 @@ pub struct Finding {
     pub docs: Vec<String>,
     /// Where in the CI configuration the fix goes, when `--ci-config` tells.
     pub config: Option<ConfigLocation>,
-    /// How likely this finding is right, in 0..1 (see [`confidence_words`]).
+    /// How likely this finding is right, in 0..1 (see `confidence_words`).
     pub confidence: f64,
     /// What the finding rests on (a strong pattern, or weak evidence a rule settled).
     #[serde(skip)]
@@ -165,7 +165,8 @@ enum Status {
     Candidate,
 }
 
-/// Classifies one input's scan result.
+/// Classifies one input's scan result (in its own context: the unit tests' form).
+#[cfg(test)]
 pub fn classify(set: &SignatureSet, result: &ScanResult) -> Vec<Finding> {
     classify_in(set, result, &result.context)
 }

@@ -185,7 +185,7 @@ pub struct ScanArgs {
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
     /// Read buffer size in bytes (for testing chunk boundaries).
-    #[arg(long, hide = true, default_value_t = dindlog::reader::DEFAULT_CAPACITY)]
+    #[arg(long, hide = true, default_value_t = dindlog::DEFAULT_CAPACITY)]
     pub buffer_size: usize,
     #[command(flatten)]
     pub common: CommonArgs,

@@ -3,7 +3,7 @@
 //! Inside a job (`run`, `annotate`, `scan --env-context`) these facts are used
 //! exactly as the runner's preamble would be: a variable that is set is known,
 //! one that is unset leaves the fact unknown (three-valued, as in
-//! [`crate::context`]). Nothing here is read from the log, so nothing here is
+//! [`crate::JobContext`]). Nothing here is read from the log, so nothing here is
 //! untrusted in the way log text is; values are still redacted before they
 //! are shown, since variables carry credentials.
 

@@ -15,49 +15,106 @@
 //! assert_eq!(report.root_cause().map(|f| f.id.as_str()), Some("daemon-tls-port"));
 //! ```
 //!
-//! The pipeline, one module each: [`reader`] (bounded chunks) → [`decode`]
-//! (timestamps, sections, ANSI, `\r`) → [`scan`] (prefilter and confirmation,
-//! with `track` and [`context`] for per-line and per-job facts) →
-//! [`classify`] (roles) → [`report`] (printers).
+//! # The library API
+//!
+//! - [`Analyzer`]: scans inputs ([`Analyzer::scan`], taken as an
+//!   [`InputKind`]) and classifies them ([`Analyzer::report`],
+//!   [`Analyzer::analyze_bytes`], [`Analyzer::analyze_all`]) into a
+//!   [`FileReport`] of [`Finding`]s, each with a [`Role`], a [`Severity`] and
+//!   its [`Evidence`].
+//! - [`SignatureSet`] and the [`signature`] module: the knowledge base
+//!   (built in, or loaded from TOML files).
+//! - [`Scanner`], [`ScanOptions`], [`ScanResult`]: the scan on its own, before
+//!   classification ([`Analyzer::scanner`]).
+//! - [`report`]: the printers; [`pairing`]: which service log joins which job
+//!   log; [`error`]: [`LoadError`] and [`ScanError`].
+//!
+//! The other public modules (`archive`, `doctor`, `lint`, `run`, ...) are the
+//! command line's building blocks: public only because the `dindlog` binary
+//! is a crate of its own, hidden from the documentation and not kept stable.
+//! `fuzzing` gives the fuzz targets and tests a few internals.
+//!
+//! # Inside
+//!
+//! The pipeline, one private module each: `reader` (bounded regions of whole
+//! lines) → `assemble` (physical to logical lines, skipping lines without a
+//! prefilter hit, see `hits`) → `scan` (decode with `decode`, place with
+//! `track` and `context`, confirm; evidence kept by `collect`) → `classify`
+//! (roles) → [`report`] (printers). `docs/DESIGN.md` says which module may
+//! use which.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod archive;
-pub mod classify;
-pub mod context;
-pub mod decode;
+// The library API.
 pub mod docker;
-pub mod doctor;
 pub mod error;
-mod hits;
-pub mod input;
-pub mod jobenv;
-pub mod lint;
-pub mod live;
-pub mod merge;
 pub mod pairing;
-pub mod reader;
-pub mod redact;
 pub mod report;
-pub mod run;
-pub mod scan;
-pub mod selftest;
-pub mod shard;
 pub mod signature;
-mod track;
+
+// The command line's building blocks (see the crate documentation).
+#[doc(hidden)]
+pub mod archive;
+#[doc(hidden)]
+pub mod doctor;
+#[doc(hidden)]
+pub mod input;
+#[doc(hidden)]
+pub mod jobenv;
+#[doc(hidden)]
+pub mod lint;
+#[doc(hidden)]
+pub mod live;
+#[doc(hidden)]
+pub mod merge;
+#[doc(hidden)]
+pub mod run;
+#[doc(hidden)]
+pub mod selftest;
+#[doc(hidden)]
+pub mod shard;
+#[doc(hidden)]
 pub mod walk;
+
+// The pipeline's insides.
+mod assemble;
+mod classify;
+mod collect;
+mod context;
+mod decode;
+mod hits;
+mod reader;
+mod redact;
+mod scan;
+mod track;
+
+/// Internals the fuzz targets and the integration tests drive directly; not
+/// part of the library API.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::reader::Trickle;
+
+    /// The decoder of one physical GitLab log line.
+    pub mod decode {
+        pub use crate::decode::{
+            decode, needs_decoding, parse_header, Header, SectionEvent, HEADER_LEN,
+        };
+    }
+}
 
 use std::io::Read;
 use std::sync::Arc;
 
-pub use classify::{Finding, Role};
+pub use classify::{ConfigLocation, Finding, Role};
+pub use collect::{Evidence, PatternHits, MAX_EVIDENCE};
+pub use context::{JobContext, Outcome};
 pub use error::{LoadError, ScanError};
 pub use pairing::{InputKind, LogKind};
+pub use reader::DEFAULT_CAPACITY;
 pub use report::{FileReport, Summary};
 pub use scan::{ScanOptions, ScanResult, Scanner};
 pub use signature::{Severity, Signature, SignatureSet, Source};
-pub use track::LineInfo;
 
 /// Scans and classifies inputs with one compiled knowledge base.
 #[derive(Clone, Debug)]
@@ -261,6 +318,84 @@ impl Analyzer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The pipeline's steps in order (docs/DESIGN.md, "Pipeline"). A step
+    /// may use the steps before it and the shared vocabulary (`signature`,
+    /// `error`, `pairing`, `redact`, ...), never a step after it or beside it:
+    /// the assembler knows nothing of what consumes its lines, the collector
+    /// nothing of how lines were found, the printers nothing of how logs are read.
+    const STEPS: &[&[&str]] = &[
+        &["reader", "decode"],
+        &["hits"],
+        &["assemble"],
+        &["track", "context", "collect"],
+        &["scan"],
+        &["classify"],
+        &["report"],
+    ];
+
+    /// The first path segment of every `crate::` path in the code (not in
+    /// comments, not in the unit tests) of one source file.
+    fn crate_paths(source: &str) -> Vec<String> {
+        let code = source.split("#[cfg(test)]\nmod ").next().unwrap_or("");
+        let mut out = Vec::new();
+        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for (i, _) in line.match_indices("crate::") {
+                let rest = &line[i + "crate::".len()..];
+                let names = match rest.strip_prefix('{') {
+                    Some(group) => group.split('}').next().unwrap_or("").split(',').collect(),
+                    None => vec![rest],
+                };
+                for name in names {
+                    let name: String = name
+                        .trim()
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    if !name.is_empty() {
+                        out.push(name);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn pipeline_steps_use_only_earlier_steps() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut broken = Vec::new();
+        let mut checked = 0;
+        for (i, step) in STEPS.iter().enumerate() {
+            for &module in *step {
+                let mut files = vec![src.join(format!("{module}.rs"))];
+                if let Ok(dir) = std::fs::read_dir(src.join(module)) {
+                    files.extend(dir.filter_map(|e| e.ok()).map(|e| e.path()));
+                }
+                for file in files.into_iter().filter(|f| f.is_file()) {
+                    let text = std::fs::read_to_string(&file).unwrap();
+                    checked += 1;
+                    for name in crate_paths(&text) {
+                        let later_or_beside = STEPS.iter().enumerate().any(|(j, other)| {
+                            (j > i || (j == i && name != module)) && other.contains(&name.as_str())
+                        });
+                        if later_or_beside {
+                            broken.push(format!("{} uses crate::{name}", file.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked >= 12, "the source files were found ({checked})");
+        assert!(broken.is_empty(), "{broken:#?}");
+        // The check itself sees grouped and plain paths, and skips comments.
+        assert_eq!(
+            crate_paths(
+                "use crate::{scan::X, hits};\n// crate::report\nlet x = crate::track::f();"
+            ),
+            ["scan", "hits", "track"]
+        );
+    }
 
     /// The sequential whole-scan path pairs as the command line does: a bare
     /// dind log beside one job log joins it, beside two it stands alone, and

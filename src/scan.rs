@@ -1,19 +1,19 @@
-//! The scanner: a SIMD literal prefilter picks candidate lines, which alone are decoded and confirmed.
+//! The scanner: compiles the knowledge base, drives the reader and the line assembler, and confirms candidate lines.
 //!
 //! # How a chunk is scanned
 //!
-//! The reader hands over whole lines. Lazy cursors run ahead over the raw
-//! bytes, each the position of its next hit: a literal (Teddy, see
-//! [`Prefilter`]), a "dirty" byte (ESC, or a `\r` that does not just end the
-//! line), an `FF_TIMESTAMPS` `+` continuation header, and, inside an image
-//! build step, a `$ ` prompt. The scanner jumps from one hit's line to the
-//! next, counting the newlines it skips; it never looks at the lines between
-//! (except to learn that the log is stamped). A dirty line is decoded first and
-//! then searched again, because an escape sequence or a `\r` rewrite can split
-//! or erase a literal. Lines joined from `+` continuations are always searched
-//! in full for the same reason, which is why continuations are a cursor of
-//! their own. Inside a service-log block every line matters (each is counted),
-//! so there the scan goes line by line.
+//! The reader hands over whole lines; [`crate::assemble`] turns them into
+//! logical lines, jumping from one prefilter hit's line to the next (see
+//! [`crate::hits`]), and hands each to this module's line sink. The sink
+//! decodes the line, lets the tracker place it (section, service block,
+//! build step, command), finds the literals its text holds, feeds the
+//! context probes and confirms the patterns those literals gate; what a
+//! confirmed match leaves behind (counts, redacted excerpts, the evidence
+//! limit) is the [`crate::collect`] collector's business.
+//!
+//! A dirty line is searched again after decoding only when decoding joined
+//! two visible pieces, because an escape sequence or a `\r` rewrite can split
+//! a literal; lines joined from `+` continuations are always searched in full.
 //!
 //! Overlapping literals (`docker:2375` inside `tcp://docker:2375`) are handled
 //! by mapping each distinct literal to every target it gates and searching a
@@ -22,34 +22,21 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use aho_corasick::AhoCorasick;
 
+use crate::assemble::{Assembler, LineSink, LogicalLine};
+use crate::collect::{self, Collector, Match};
 use crate::context::{JobContext, Probe, PROBES};
-use crate::decode::{self, Header, SectionEvent, HEADER_LEN};
-use crate::hits::{
-    find_prompt, has_stamped_line, is_continuation, line_end, line_start, quick_header, Cursors,
-    HitSource, Hits, Prefilter, NONE,
-};
+use crate::decode::{self, Header, SectionEvent};
+use crate::hits::{find_prompt, Cursors, Hits, Prefilter, NONE};
 use crate::reader::{ChunkReader, Region, DEFAULT_CAPACITY};
 use crate::signature::{SignatureSet, Source};
 use crate::track::{Tracker, TRACK_LITERALS};
 
-/// Evidence lines kept per pattern; the count goes on past it.
-pub const MAX_EVIDENCE: usize = 5;
-/// Characters of an evidence line kept around the match.
-const EXCERPT: usize = 400;
-/// A logical line joined from `+` continuations is flushed when it grows past this.
-const MAX_JOINED: usize = 1 << 20;
-/// The runner cuts a write this long without `\n` into `+` continuations
-/// (its timestamper's 8 KiB); a stamped line this long may go on later.
-const RUNNER_SPLIT: usize = 8 * 1024;
-/// Parked lines waiting for their stream's continuation: one per stream in
-/// practice; past this, lines are scanned as they are (bounded memory).
-const MAX_PARKED: usize = 8;
+pub use crate::collect::{Evidence, PatternHits};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Target {
@@ -67,7 +54,7 @@ pub struct ScanOptions {
     pub force_source: Option<Source>,
     /// Name to put on evidence from this input when it is merged into another.
     pub origin: Option<Arc<str>>,
-    /// Mask credentials in evidence text (see [`crate::redact`]).
+    /// Mask credentials in evidence text (tokens, passwords, auth headers).
     pub redact: bool,
     /// Read and prefilter on this thread while a second thread follows the
     /// lines: for one large input on a machine with a core to spare.
@@ -84,37 +71,6 @@ impl Default for ScanOptions {
             pipeline: false,
         }
     }
-}
-
-/// One line that matched a pattern.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Evidence {
-    /// 1-based physical line number where the logical line starts.
-    pub line: u64,
-    /// Who wrote it.
-    pub source: Source,
-    /// The job phase (section name).
-    pub section: Option<String>,
-    /// The decoded text (an excerpt around the match when long), lossily UTF-8.
-    pub text: String,
-    /// Named regex captures.
-    pub captures: Vec<(String, String)>,
-    /// The file it came from, when not the report's own file.
-    pub origin: Option<Arc<str>>,
-}
-
-/// Every match of one pattern in one input.
-#[derive(Debug, Clone)]
-pub struct PatternHits {
-    /// Index of the signature in the set.
-    pub sig: usize,
-    /// Index of the pattern in the signature.
-    pub pat: usize,
-    /// Lines that matched.
-    pub count: u64,
-    /// The first [`MAX_EVIDENCE`] of them.
-    pub evidence: Vec<Evidence>,
-    last_line: u64,
 }
 
 /// What scanning one input produced, before classification.
@@ -168,17 +124,7 @@ impl ScanResult {
     /// Adds a service log's matches to a job log's, so both are classified together.
     pub fn merge_service_log(&mut self, other: ScanResult) {
         self.context.service_log_lines += other.context.service_log_lines;
-        for h in other.hits {
-            match self.hits.iter_mut().find(|m| m.sig == h.sig && m.pat == h.pat) {
-                Some(m) => {
-                    m.count += h.count;
-                    let room = MAX_EVIDENCE.saturating_sub(m.evidence.len());
-                    m.evidence.extend(h.evidence.into_iter().take(room));
-                }
-                None => self.hits.push(h),
-            }
-        }
-        self.hits.sort_by_key(|h| (h.sig, h.pat));
+        collect::merge(&mut self.hits, other.hits);
     }
 }
 
@@ -293,7 +239,7 @@ impl Scanner {
     }
 
     /// Scans what is left in a chunk reader (which may have been peeked at).
-    pub fn scan_chunks<R: Read>(
+    pub(crate) fn scan_chunks<R: Read>(
         &self,
         reader: &mut ChunkReader<R>,
         opts: &ScanOptions,
@@ -301,15 +247,14 @@ impl Scanner {
         if opts.pipeline {
             return self.scan_pipelined(reader, opts);
         }
-        let mut fs = FileScan::new(&self.inner, opts);
+        let mut fs = self.inner.file_scan(opts);
         while let Some(region) = reader.next_region()? {
             match region {
                 Region::Lines(bytes) => fs.lines(bytes),
                 Region::Partial(bytes) => fs.partial(bytes),
             }
         }
-        fs.flush();
-        let mut result = fs.finish();
+        let mut result = finish(fs);
         result.bytes = reader.bytes_read();
         Ok(result)
     }
@@ -334,7 +279,7 @@ impl Scanner {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
             let (back, recycled) = std::sync::mpsc::channel::<(Vec<u8>, Hits)>();
             let worker = s.spawn(move || {
-                let mut fs = FileScan::new(inner, opts);
+                let mut fs = inner.file_scan(opts);
                 for batch in rx {
                     let returned = match batch {
                         Batch::Lines(buf, mut hits) => {
@@ -349,8 +294,7 @@ impl Scanner {
                     // The reader may have stopped on an error: nobody to return to.
                     let _ = back.send(returned);
                 }
-                fs.flush();
-                fs.finish()
+                finish(fs)
             });
             let mut cursors = Cursors::new(&inner.prefilter);
             let read: std::io::Result<()> = (|| {
@@ -395,379 +339,143 @@ impl Scanner {
     /// with no prefilter and the whole input in memory. Slow and obviously
     /// right; tests check that [`Scanner::scan_reader`] agrees with it.
     pub fn scan_naive(&self, data: &[u8]) -> ScanResult {
-        let mut fs = FileScan::new(&self.inner, &ScanOptions::default());
-        fs.naive = true;
+        let inner = &*self.inner;
+        let mut sink = LineScan::new(inner, &ScanOptions::default());
+        sink.naive = true;
+        let mut fs = Assembler::new(&inner.prefilter, sink).naive();
         fs.lines(data);
-        fs.flush();
-        let mut r = fs.finish();
+        let mut r = finish(fs);
         r.bytes = data.len() as u64;
         r
     }
 }
 
-/// A logical line under construction: one physical line, or several joined by
-/// `+` continuations.
-#[derive(Debug, Default)]
-struct Pending {
-    active: bool,
-    line_no: u64,
-    header: Option<Header>,
-    /// The body inside the current region, while it is one physical line.
-    borrowed: Option<Range<usize>>,
-    owned: Vec<u8>,
-    /// The tracker as it stood when the line was parked: a parked line is
-    /// read where it stands in the log, whatever lines came between.
-    parked_at: Option<Box<Tracker>>,
-    /// What scanning it before it was parked counted already.
-    counted: Vec<(u32, u32)>,
-    candidate: bool,
-    /// Its raw bytes held a literal, or it was joined or cut: search its
-    /// text. Otherwise it was visited for an escape or for the tracker, and
-    /// its text is searched only if decoding joined pieces.
-    literal: bool,
+/// A scan in progress: the assembler feeding the scanner's line sink.
+type FileScan<'s> = Assembler<'s, LineScan<'s>>;
+
+impl Inner {
+    fn file_scan<'s>(&'s self, opts: &ScanOptions) -> FileScan<'s> {
+        Assembler::new(&self.prefilter, LineScan::new(self, opts))
+    }
 }
 
-struct FileScan<'s> {
+/// Ends a scan: what the sink found and what the assembler counted.
+fn finish(fs: FileScan<'_>) -> ScanResult {
+    let (sink, seen) = fs.finish();
+    let mut context = sink.ctx;
+    context.timestamps = seen.stamped;
+    ScanResult {
+        context,
+        hits: sink.collector.finish(),
+        lines: seen.lines,
+        bytes: 0,
+        binary: seen.binary,
+        kind: Default::default(),
+    }
+}
+
+/// The scanner's [`LineSink`]: decodes each logical line, tracks where it
+/// stands, finds the literals it holds and confirms their patterns under the
+/// patterns' gates (source, build output, command); probes feed the job
+/// context, matches go to the [`Collector`].
+struct LineScan<'s> {
     sc: &'s Inner,
     force_source: Option<Source>,
-    origin: Option<Arc<str>>,
-    redact: bool,
     tracker: Tracker,
     ctx: JobContext,
-    hits: HashMap<(u32, u32), PatternHits>,
-    line_no: u64,
-    /// The previous region ended inside an over-long line.
-    long_line_open: bool,
-    /// That line's timestamp header, so a `+` continuation can still join its tail.
-    long_header: Option<Header>,
-    pending: Pending,
+    collector: Collector,
     events: Vec<SectionEvent>,
     found: Vec<Target>,
+    /// Try every pattern on every line (the naive reference scan).
     naive: bool,
-    binary: bool,
-    /// Per-region search positions, kept to reuse their allocation.
-    cursors: Cursors,
     /// The scanner's confirming automaton, looked up once per region.
     confirm: &'s AhoCorasick,
     /// Decoded text of the line being scanned.
     scratch: Vec<u8>,
     /// The last line counted as a service log line.
     last_service_line: Option<u64>,
-    /// Copies of stamped lines the runner may continue (see [`FileScan::settle`]):
-    /// that stream's next `+` line continues it, however many other streams'
-    /// lines come between.
-    parked: Vec<Pending>,
-    /// While a re-joined parked line is scanned: what its first scan counted.
+    /// While a kept line is read again: what its first reading counted.
+    counted: Vec<(u32, u32)>,
+    /// While a kept line is read the first time: what it counts.
+    recording: Option<Vec<(u32, u32)>>,
+}
+
+/// Where a kept line stands (see [`LineSink::line_kept`]): the tracker before
+/// it, and the patterns its first reading counted.
+#[derive(Debug)]
+struct Place {
+    tracker: Tracker,
     counted: Vec<(u32, u32)>,
 }
 
-impl<'s> FileScan<'s> {
+impl<'s> LineScan<'s> {
     fn new(sc: &'s Inner, opts: &ScanOptions) -> Self {
-        FileScan {
+        LineScan {
             sc,
             force_source: opts.force_source,
-            origin: opts.origin.clone(),
-            redact: opts.redact,
             tracker: Tracker::new(sc.follow_commands),
             ctx: JobContext::default(),
-            hits: HashMap::new(),
-            line_no: 0,
-            long_line_open: false,
-            long_header: None,
-            pending: Pending::default(),
+            collector: Collector::new(opts.redact, opts.origin.clone()),
             events: Vec::new(),
             found: Vec::new(),
             naive: false,
-            binary: false,
-            cursors: Cursors::new(&sc.prefilter),
             confirm: &sc.nfa,
             scratch: Vec::new(),
             last_service_line: None,
-            parked: Vec::new(),
             counted: Vec::new(),
+            recording: None,
         }
     }
+}
 
-    fn lines(&mut self, bytes: &[u8]) {
-        if self.naive {
-            self.binary = self.binary || memchr::memchr(0, bytes).is_some();
-            let mut pos = 0;
-            while pos < bytes.len() {
-                let end = line_end(bytes, pos);
-                self.physical_line(bytes, pos..end, true, true);
-                pos = end + 1;
-            }
-            self.pending_to_owned(bytes);
-            return;
-        }
-        let mut cursors = std::mem::take(&mut self.cursors);
-        cursors.reset();
-        self.lines_with(bytes, &mut cursors);
-        self.cursors = cursors;
+impl LineSink for LineScan<'_> {
+    type Mark = Box<Place>;
+
+    fn wants_every_line(&self) -> bool {
+        self.tracker.wants_every_line()
     }
 
-    /// [`FileScan::lines`] with the hits found by `hits`.
-    fn lines_with<H: HitSource>(&mut self, bytes: &[u8], hits: &mut H) {
-        // Like `rg -a`: NUL bytes are noted, and the input is still read as text,
-        // because a job log with a stray binary blob still holds the failure.
-        self.binary = self.binary || memchr::memchr(0, bytes).is_some();
-        self.confirm = self.sc.confirmer(bytes.len());
-        // The last line stays pending into the next region (its continuation
-        // may be there), so it is always visited.
-        let last = line_start(bytes, 0, bytes.len().saturating_sub(1));
-        let mut pos = 0;
-        while pos < bytes.len() {
-            // The first line may finish an over-long line or continue the
-            // previous region's last one: it is always visited.
-            if pos > 0 && !is_continuation(&bytes[pos..]) {
-                // Nothing joins the pending line any more: settle it now, so
-                // the tracker's state is known before deciding what to skip.
-                self.settle(bytes, quick_header(&bytes[pos..]));
-                if !self.tracker.wants_every_line() {
-                    let target = self.next_visit(bytes, pos, last, hits);
-                    if target > pos {
-                        self.skip(&bytes[pos..target]);
-                        pos = target;
-                    }
-                }
-            }
-            let end = line_end(bytes, pos);
-            let sc = self.sc;
-            let literal = hits.literal(&sc.prefilter, bytes, pos) < end;
-            let candidate = literal || hits.dirty(bytes, pos) < end;
-            self.physical_line(bytes, pos..end, candidate, literal);
-            pos = end + 1;
-        }
-        self.pending_to_owned(bytes);
+    fn wants_prompt_lines(&self) -> bool {
+        self.tracker.wants_prompt_lines()
     }
 
-    /// The start of the next line from `pos` on that must be visited: one
-    /// with a cursor hit, or the one a `+` continuation there joins, or `last`.
-    fn next_visit<H: HitSource>(
-        &mut self,
-        bytes: &[u8],
-        pos: usize,
-        last: usize,
-        hits: &mut H,
-    ) -> usize {
-        let mut hit = hits.literal(&self.sc.prefilter, bytes, pos);
-        hit = hit.min(hits.dirty(bytes, pos));
-        hit = hit.min(hits.continuation(bytes, pos));
-        if self.tracker.wants_prompt_lines() {
-            hit = hit.min(hits.prompt(bytes, pos));
-        }
-        let target = if hit >= last { last.max(pos) } else { line_start(bytes, pos, hit) };
-        if target > pos && is_continuation(&bytes[target..]) {
-            // Visit the line it continues, so the two are joined.
-            return line_start(bytes, pos, target - 1);
-        }
-        target
+    fn region(&mut self, len: usize) {
+        self.confirm = self.sc.confirmer(len);
     }
 
-    /// Passes over whole lines that hold nothing: no literal, no escape, no
-    /// continuation. They only count, and tell whether the log is stamped.
-    fn skip(&mut self, span: &[u8]) {
-        self.line_no += memchr::memchr_iter(b'\n', span).count() as u64;
-        if !self.ctx.timestamps && has_stamped_line(span) {
-            self.ctx.timestamps = true;
-        }
-    }
-
-    /// A piece of a line longer than the read buffer.
-    fn partial(&mut self, bytes: &[u8]) {
-        self.flush();
-        self.binary = self.binary || memchr::memchr(0, bytes).is_some();
-        // Only the first piece starts with the timestamp header; the later
-        // pieces keep its stream (a service line stays a service line).
-        let (header, body) = if self.long_line_open {
-            (self.long_header, bytes)
-        } else {
-            self.line_no += 1;
-            let header = decode::parse_header(bytes);
-            self.long_header = header;
-            (header, if header.is_some() { &bytes[HEADER_LEN..] } else { bytes })
-        };
-        self.long_line_open = true;
-        self.pending = Pending {
-            active: true,
-            line_no: self.line_no,
-            header,
-            borrowed: None,
-            owned: body.to_vec(),
-            candidate: true,
-            literal: true,
-            parked_at: None,
-            counted: Vec::new(),
-        };
-        self.flush();
-    }
-
-    fn physical_line(&mut self, bytes: &[u8], range: Range<usize>, candidate: bool, literal: bool) {
-        let line = &bytes[range.clone()];
-        if self.long_line_open {
-            // The tail of an over-long line: same line number, already started.
-            self.long_line_open = false;
-            self.pending = Pending {
-                active: true,
-                line_no: self.line_no,
-                header: self.long_header.take(),
-                borrowed: Some(range),
-                owned: Vec::new(),
-                candidate: true,
-                literal: true,
-                parked_at: None,
-                counted: Vec::new(),
-            };
-            return;
-        }
-        self.line_no += 1;
-        let header = quick_header(line);
-        let mut start = range.start;
-        if let Some(h) = header {
-            self.ctx.timestamps = true;
-            start += HEADER_LEN;
-            let same = |p: &Pending| {
-                p.active && p.header.is_some_and(|p| p.stream == h.stream && p.stderr == h.stderr)
-            };
-            if h.continuation && !same(&self.pending) {
-                // It continues a parked line of its stream, not the line before it.
-                if let Some(i) = self.parked.iter().position(same) {
-                    self.settle(bytes, Some(h));
-                    self.pending = self.parked.remove(i);
-                }
-            } else if let Some(i) = self.parked.iter().position(same) {
-                // A full line of a parked stream: that line was complete, and scanned.
-                self.parked.remove(i);
-            }
-            if h.continuation
-                && same(&self.pending)
-                && self.pending_len() + line.len() <= MAX_JOINED
-            {
-                self.pending_to_owned(bytes);
-                // The earlier piece's trailing `\r` was a rewrite, not a line end.
-                self.pending.owned.extend_from_slice(&bytes[start..range.end]);
-                self.pending.candidate = true;
-                self.pending.literal = true;
-                return;
-            }
-        }
-        self.settle(bytes, header);
-        self.pending = Pending {
-            active: true,
-            line_no: self.line_no,
-            header,
-            borrowed: Some(start..range.end),
-            owned: Vec::new(),
-            candidate,
-            literal,
-            parked_at: None,
-            counted: Vec::new(),
-        };
-    }
-
-    fn pending_len(&self) -> usize {
-        self.pending.borrowed.as_ref().map_or(self.pending.owned.len(), |r| r.len())
-    }
-
-    /// Copies the pending line out of a region that is about to be reused.
-    fn pending_to_owned(&mut self, bytes: &[u8]) {
-        if let Some(r) = self.pending.borrowed.take() {
-            self.pending.owned.clear();
-            self.pending.owned.extend_from_slice(&bytes[r]);
-        }
-    }
-
-    /// Scans the pending line once it is known to be complete. `bytes` is the
-    /// region a borrowed pending line points into.
-    /// Settles the pending line before `next` starts. A stamped line the
-    /// runner may continue later (it ended in `\r`, or reached the runner's
-    /// split size) with another stream's line next is scanned now, as it is,
-    /// and a copy waits (parked) for its own stream's `+` line: then the
-    /// joined line is scanned again, in the tracker state of its place, and
-    /// only what the first scan did not count is counted.
-    fn settle(&mut self, bytes: &[u8], next: Option<Header>) {
-        let p = &self.pending;
-        let other_stream = match (p.header, next) {
-            (Some(a), Some(b)) => (a.stream, a.stderr) != (b.stream, b.stderr),
-            _ => false,
-        };
-        let awaits = p.active
-            && other_stream
-            && p.parked_at.is_none()
-            && self.parked.len() < MAX_PARKED
-            && {
-                let body = match &p.borrowed {
-                    Some(r) => &bytes[r.clone()],
-                    None => &p.owned[..],
-                };
-                body.ends_with(b"\r") || body.len() >= RUNNER_SPLIT
-            };
-        if !awaits {
-            self.flush_in(bytes);
-            return;
-        }
-        self.pending_to_owned(bytes);
-        let mut copy = Pending {
-            active: true,
-            line_no: self.pending.line_no,
-            header: self.pending.header,
-            borrowed: None,
-            owned: self.pending.owned.clone(),
-            candidate: true,
-            literal: true,
-            parked_at: Some(Box::new(self.tracker.clone())),
-            counted: Vec::new(),
-        };
-        let before: HashMap<(u32, u32), u64> =
-            self.hits.iter().map(|(k, h)| (*k, h.count)).collect();
-        self.flush_in(bytes);
-        copy.counted = self
-            .hits
-            .iter()
-            .filter(|(k, h)| h.count > before.get(k).copied().unwrap_or(0))
-            .map(|(k, _)| *k)
-            .collect();
-        self.parked.push(copy);
-    }
-
-    fn flush_in(&mut self, bytes: &[u8]) {
-        let p = std::mem::take(&mut self.pending);
+    fn line(&mut self, line: &LogicalLine<'_>) {
         // Inside a service-log block or a build step every line matters to the
         // state (service lines are counted, `$ ` ends a step), not only those
-        // with a literal.
-        if !p.active {
-            return;
-        }
-        let raw = match &p.borrowed {
-            Some(r) => &bytes[r.clone()],
-            None => &p.owned[..],
-        };
-        // A parked line is read with the tracker of its place in the log; the
-        // tracker of the lines after it stays as they left it.
-        let now = p.parked_at.map(|t| std::mem::replace(&mut self.tracker, *t));
-        self.counted = p.counted;
-        // A `$ ` prompt ends a build step's output; the prompt cursor sent
-        // such lines here, and the tracker must see them.
-        let visit = p.candidate
+        // with a literal; the prompt cursor sent such lines here.
+        let visit = line.candidate
             || self.tracker.wants_every_line()
-            || (self.tracker.wants_prompt_lines() && find_prompt(raw, 0) != NONE);
+            || (self.tracker.wants_prompt_lines() && find_prompt(line.raw, 0) != NONE);
         if visit {
-            self.scan_logical(p.line_no, p.header, raw, p.literal);
+            self.scan_logical(line.number, line.header, line.raw, line.literal);
         }
-        if let Some(t) = now {
-            self.tracker = t;
-        }
+    }
+
+    fn line_kept(&mut self, line: &LogicalLine<'_>) -> Box<Place> {
+        let tracker = self.tracker.clone();
+        self.recording = Some(Vec::new());
+        self.line(line);
+        let counted = self.recording.take().unwrap_or_default();
+        Box::new(Place { tracker, counted })
+    }
+
+    fn line_again(&mut self, line: &LogicalLine<'_>, mark: Box<Place>) {
+        // A kept line is read with the tracker of its place in the log; the
+        // tracker of the lines after it stays as they left it.
+        let Place { tracker, counted } = *mark;
+        let now = std::mem::replace(&mut self.tracker, tracker);
+        self.counted = counted;
+        self.line(line);
+        self.tracker = now;
         self.counted.clear();
     }
+}
 
-    /// Flushes a pending line that owns its bytes (between regions, at the end).
-    fn flush(&mut self) {
-        debug_assert!(self.pending.borrowed.is_none(), "borrowed lines are owned between regions");
-        self.flush_in(&[]);
-        // Lines whose continuation never came were complete, and are scanned.
-        self.parked.clear();
-    }
-
+impl LineScan<'_> {
     fn scan_logical(&mut self, line_no: u64, header: Option<Header>, raw: &[u8], literal: bool) {
         let raw = trim_line_end(raw);
         self.events.clear();
@@ -783,7 +491,7 @@ impl<'s> FileScan<'s> {
         self.scratch = scratch;
     }
 
-    /// `search`: the text may hold a literal (see [`Pending::literal`]).
+    /// `search`: the text may hold a literal (see [`LogicalLine::literal`]).
     fn scan_text(&mut self, line_no: u64, header: Option<Header>, text: &[u8], search: bool) {
         self.tracker.apply(&self.events);
         let mut info = self.tracker.line(header, text);
@@ -837,56 +545,21 @@ impl<'s> FileScan<'s> {
                         continue;
                     }
                     let Some((at, captures)) = pattern.confirm(text) else { continue };
-                    let entry = self.hits.entry((sig, pat)).or_insert_with(|| PatternHits {
-                        sig: sig as usize,
-                        pat: pat as usize,
-                        count: 0,
-                        evidence: Vec::new(),
-                        last_line: 0,
-                    });
-                    if entry.last_line == line_no {
-                        // Pieces of one long line, or a re-joined line: count once.
-                        continue;
-                    }
-                    entry.last_line = line_no;
-                    entry.count += 1;
-                    if entry.evidence.len() < MAX_EVIDENCE {
-                        let (text, captures) = if self.redact {
-                            let full = String::from_utf8_lossy(text);
-                            let masked = crate::redact::redact(&full);
-                            let at = at.min(masked.len());
-                            let caps = captures
-                                .into_iter()
-                                .map(|(k, v)| (k, crate::redact::redact(&v).into_owned()))
-                                .collect();
-                            (excerpt(masked.as_bytes(), at), caps)
-                        } else {
-                            (excerpt(text, at), captures)
-                        };
-                        entry.evidence.push(Evidence {
-                            line: line_no,
-                            source: info.source,
-                            section: self.tracker.section().map(str::to_owned),
-                            text,
-                            captures,
-                            origin: self.origin.clone(),
-                        });
+                    let m = Match {
+                        line: line_no,
+                        source: info.source,
+                        section: self.tracker.section(),
+                        text,
+                        at,
+                        captures,
+                    };
+                    if self.collector.record((sig, pat), m) {
+                        if let Some(counted) = &mut self.recording {
+                            counted.push((sig, pat));
+                        }
                     }
                 }
             }
-        }
-    }
-
-    fn finish(self) -> ScanResult {
-        let mut hits: Vec<PatternHits> = self.hits.into_values().collect();
-        hits.sort_by_key(|h| (h.sig, h.pat));
-        ScanResult {
-            context: self.ctx,
-            hits,
-            lines: self.line_no,
-            bytes: 0,
-            binary: self.binary,
-            kind: Default::default(),
         }
     }
 }
@@ -907,33 +580,6 @@ fn trim_line_end(mut s: &[u8]) -> &[u8] {
         s = rest;
     }
     s
-}
-
-/// The whole line when short; otherwise a window around byte `at`, cut on
-/// character boundaries.
-fn excerpt(text: &[u8], at: usize) -> String {
-    let s = String::from_utf8_lossy(text);
-    if s.chars().count() <= EXCERPT {
-        return s.into_owned();
-    }
-    let at = at.min(s.len());
-    let mut start = at.saturating_sub(EXCERPT / 3);
-    while !s.is_char_boundary(start) {
-        start -= 1;
-    }
-    let mut end = (start + EXCERPT).min(s.len());
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    let mut out = String::new();
-    if start > 0 {
-        out.push('…');
-    }
-    out.push_str(&s[start..end]);
-    if end < s.len() {
-        out.push('…');
-    }
-    out
 }
 
 #[cfg(test)]
@@ -1238,14 +884,5 @@ error during connect: dial tcp: lookup docker on 10.0.0.2:53: no such host\n";
         let opts = ScanOptions { capacity: 8192, pipeline: true, ..ScanOptions::default() };
         let err = sc.scan_reader(Failing(1000), &opts).unwrap_err();
         assert_eq!(err.to_string(), "disk on fire");
-    }
-
-    #[test]
-    fn excerpts_keep_the_match() {
-        let long = format!("{}MATCH{}", "x".repeat(1000), "y".repeat(1000));
-        let e = excerpt(long.as_bytes(), 1000);
-        assert!(e.contains("MATCH") && e.starts_with('…') && e.ends_with('…'));
-        assert!(e.chars().count() <= EXCERPT + 2);
-        assert_eq!(excerpt("é".repeat(10).as_bytes(), 3), "é".repeat(10));
     }
 }

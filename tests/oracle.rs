@@ -1,4 +1,4 @@
-use dindlog::reader::Trickle;
+use dindlog::fuzzing::Trickle;
 use dindlog::{ScanOptions, ScanResult, Scanner, SignatureSet};
 
 use crate::corpus::logs;

@@ -11,8 +11,8 @@
 
 use std::sync::LazyLock;
 
-use dindlog::context::JobContext;
-use dindlog::reader::Trickle;
+use dindlog::fuzzing::Trickle;
+use dindlog::JobContext;
 use dindlog::{Analyzer, FileReport, SignatureSet};
 use proptest::prelude::*;
 
@@ -68,7 +68,7 @@ static POOL: LazyLock<Vec<(String, bool)>> = LazyLock::new(|| {
         // once wrapped in colour codes, in GitLab too.
         .filter(|l| {
             !l.bytes().any(|b| b.is_ascii_control() && b != b'\t')
-                && dindlog::decode::parse_header(l.as_bytes()).is_none()
+                && dindlog::fuzzing::decode::parse_header(l.as_bytes()).is_none()
         })
         .map(|l| (l.clone(), false))
         .collect();

@@ -1,7 +1,7 @@
 //! `decode::decode` and `decode::parse_header` on arbitrary bytes.
 #![no_main]
 
-use dindlog::decode::{self, HEADER_LEN};
+use dindlog::fuzzing::decode::{self, HEADER_LEN};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -5,7 +5,7 @@
 
 use dindlog::docker::DockerHost;
 use dindlog::doctor::http;
-use dindlog::reader::Trickle;
+use dindlog::fuzzing::Trickle;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use dindlog::reader::Trickle;
+use dindlog::fuzzing::Trickle;
 use dindlog::{Analyzer, ScanOptions, ScanResult, SignatureSet};
 use libfuzzer_sys::fuzz_target;
 
