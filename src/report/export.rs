@@ -108,6 +108,30 @@ pub trait Exporter: Sync {
         subject: Subject<'_>,
         opts: &Options,
     ) -> Result<(), ExportError>;
+
+    /// A writer of log reports one at a time, in input order, as a bulk scan
+    /// completes them, when this format can be written so: then nothing
+    /// needs keeping once written, and memory does not grow with the inputs.
+    /// What it writes equals [`Exporter::export`] of all the reports.
+    fn stream(&self, _opts: &Options) -> Option<Box<dyn LogStream>> {
+        None
+    }
+}
+
+/// Log reports written one by one (see [`Exporter::stream`]).
+pub trait LogStream {
+    /// Writes the next report.
+    ///
+    /// # Errors
+    ///
+    /// When writing fails.
+    fn report(&mut self, w: &mut dyn Write, r: &FileReport) -> io::Result<()>;
+    /// Writes what follows the last report.
+    ///
+    /// # Errors
+    ///
+    /// When writing fails.
+    fn finish(&mut self, w: &mut dyn Write, summary: &Summary) -> io::Result<()>;
 }
 
 /// A format's entry in [`FORMATS`].
@@ -279,5 +303,58 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.to_string(), "a merged report cannot be written as junit");
         assert!(!path.exists());
+    }
+
+    /// Streaming writes exactly what exporting all the reports at once writes,
+    /// for none, one, an unreadable one first, and many reports.
+    #[test]
+    fn streams_equal_whole_exports() {
+        let analyzer = crate::Analyzer::new(crate::SignatureSet::builtin().unwrap());
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let mut logs: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "log"))
+            .collect();
+        logs.sort();
+        let mut all: Vec<FileReport> = logs
+            .iter()
+            .take(12)
+            .map(|p| analyzer.analyze_bytes(&p.display().to_string(), &std::fs::read(p).unwrap()))
+            .collect();
+        all.insert(0, FileReport::failed("gone.log".into(), "No such file".into()));
+        let cases: Vec<&[FileReport]> = vec![&[], &all[1..2], &all[0..1], &all[..2], &all];
+        let mut streamed_formats = 0;
+        for f in FORMATS {
+            for summary_only in [false, true] {
+                for color in [false, true] {
+                    let opts = Options { color, summary_only, ..Options::default() };
+                    let Some(_) = f.exporter.stream(&opts) else { continue };
+                    streamed_formats += 1;
+                    for reports in &cases {
+                        let mut summary = Summary::default();
+                        reports.iter().for_each(|r| summary.add(r));
+                        let mut whole = Vec::new();
+                        f.export(&mut whole, Subject::Logs { reports, summary: &summary }, &opts)
+                            .unwrap();
+                        let mut stream = f.exporter.stream(&opts).unwrap();
+                        let mut parts = Vec::new();
+                        for r in reports.iter() {
+                            stream.report(&mut parts, r).unwrap();
+                        }
+                        stream.finish(&mut parts, &summary).unwrap();
+                        assert!(
+                            whole == parts,
+                            "{} (summary only {summary_only}, colour {color}, {} reports):\n{}\n---\n{}",
+                            f.name,
+                            reports.len(),
+                            String::from_utf8_lossy(&whole),
+                            String::from_utf8_lossy(&parts)
+                        );
+                    }
+                }
+            }
+        }
+        assert_eq!(streamed_formats, 12, "human, json and jsonl stream");
     }
 }

@@ -35,7 +35,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::export::{ExportError, Exporter, Options, Subject};
+use super::export::{ExportError, Exporter, LogStream, Options, Subject};
 
 use serde::Serialize;
 
@@ -152,6 +152,53 @@ impl Exporter for Json {
             Subject::Merged(v) => pretty(w, v)?,
         }
         Ok(())
+    }
+
+    fn stream(&self, opts: &Options) -> Option<Box<dyn LogStream>> {
+        Some(Box::new(JsonStream { summary_only: opts.summary_only, files: 0 }))
+    }
+}
+
+/// The document above written file by file: the same bytes serde_json's
+/// pretty printer makes of the whole [`Document`], with each file's object
+/// printed on its own and indented to its depth (JSON strings hold no raw
+/// newline, so indenting line by line is exact).
+struct JsonStream {
+    summary_only: bool,
+    files: usize,
+}
+
+const JSON_HEAD: &str = "{\n  \"version\": 1,\n  \"files\": [";
+
+impl LogStream for JsonStream {
+    fn report(&mut self, w: &mut dyn Write, r: &FileReport) -> io::Result<()> {
+        if self.summary_only {
+            return Ok(());
+        }
+        w.write_all(if self.files == 0 { JSON_HEAD.as_bytes() } else { b"," })?;
+        self.files += 1;
+        let text = serde_json::to_string_pretty(&FileJson::new(r))?;
+        for line in text.lines() {
+            write!(w, "\n    {line}")?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, w: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        if self.files == 0 {
+            write!(w, "{JSON_HEAD}],")?;
+        } else {
+            w.write_all(b"\n  ],")?;
+        }
+        w.write_all(b"\n  \"summary\": ")?;
+        let text = serde_json::to_string_pretty(summary)?;
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                w.write_all(b"\n  ")?;
+            }
+            w.write_all(line.as_bytes())?;
+        }
+        w.write_all(b"\n}\n")
     }
 }
 

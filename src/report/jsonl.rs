@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::export::{ExportError, Exporter, Options, Subject};
+use super::export::{ExportError, Exporter, LogStream, Options, Subject};
 use super::json::FindingJson;
 use super::{FileReport, Summary};
 
@@ -28,6 +28,28 @@ impl Exporter for Jsonl {
             JsonLines::file(w, r)?;
         }
         Ok(JsonLines::summary(w, summary)?)
+    }
+
+    fn stream(&self, opts: &Options) -> Option<Box<dyn LogStream>> {
+        Some(Box::new(JsonlStream { summary_only: opts.summary_only }))
+    }
+}
+
+/// JSON Lines are made for streaming: each report's events, then the summary.
+struct JsonlStream {
+    summary_only: bool,
+}
+
+impl LogStream for JsonlStream {
+    fn report(&mut self, w: &mut dyn Write, r: &FileReport) -> io::Result<()> {
+        if self.summary_only {
+            return Ok(());
+        }
+        JsonLines::file(w, r)
+    }
+
+    fn finish(&mut self, w: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        JsonLines::summary(w, summary)
     }
 }
 

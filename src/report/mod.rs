@@ -24,7 +24,9 @@ use crate::classify::{Finding, Role};
 use crate::context::JobContext;
 use crate::signature::Severity;
 
-pub use export::{file_format, format, ExportError, Exporter, Format, Options, Subject, FORMATS};
+pub use export::{
+    file_format, format, ExportError, Exporter, Format, LogStream, Options, Subject, FORMATS,
+};
 pub use human::{
     print_explain, print_human, print_lint, print_signature_table, print_summary, HumanOptions,
 };
