@@ -134,9 +134,8 @@ impl Page {
         h.push_str(HEAD);
         let _ = writeln!(
             h,
-            "<h1>dindlog: {} {}</h1>\n<p class=\"lead\">{} failed, {} of them with no known cause; {} with a diagnosis; {} unreadable.</p>",
-            s.files,
-            plural(s.files, "job"),
+            "<h1>dindlog: {}</h1>\n<p class=\"lead\">{} failed, {} of them with no known cause; {} with a diagnosis; {} unreadable.</p>",
+            super::plural(s.files, "job"),
             s.failed,
             s.failed_unclassified,
             s.files_with_findings,
@@ -329,9 +328,8 @@ fn breakdown(h: &mut String, caption: &str, map: &BTreeMap<String, Breakdown>) {
             label: k.clone(),
             parts: vec![(b.failed, "failed"), (b.files.saturating_sub(b.failed), "all")],
             note: format!(
-                "{} {}, {} failed ({})",
-                b.files,
-                plural(b.files, "job"),
+                "{}, {} failed ({})",
+                super::plural(b.files, "job"),
                 b.failed,
                 percent(b.failed, b.files)
             ),
@@ -376,14 +374,6 @@ fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
         }
     }
     ca.len().cmp(&cb.len()).then_with(|| a.cmp(b))
-}
-
-fn plural(n: u64, word: &str) -> String {
-    if n == 1 {
-        word.to_string()
-    } else {
-        format!("{word}s")
-    }
 }
 
 /// Escapes text for HTML element content and quoted attributes; control
