@@ -7,6 +7,7 @@ use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table, Width};
 use super::term::{escape_terminal, plural, table_width, Style};
 use super::{FileReport, Summary};
 use crate::classify::{Finding, Role};
+use crate::docker::version_order;
 use crate::signature::{Severity, Signature, SignatureSet};
 
 /// How the human output looks.
@@ -382,40 +383,6 @@ fn keep_whole(t: &mut Table, columns: &[usize]) {
     }
 }
 
-/// Orders names that hold version numbers as versions: runs of digits
-/// compare by value (`9` < `16`), the rest as text.
-fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
-    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
-    loop {
-        match (a.first(), b.first()) {
-            (None, None) => return std::cmp::Ordering::Equal,
-            (None, Some(_)) => return std::cmp::Ordering::Less,
-            (Some(_), None) => return std::cmp::Ordering::Greater,
-            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
-                let (na, ra) = split_digits(a);
-                let (nb, rb) = split_digits(b);
-                // Without leading zeros, a longer run is a larger number.
-                let (na, nb) = (trim_zeros(na), trim_zeros(nb));
-                let ord = na.len().cmp(&nb.len()).then(na.cmp(nb));
-                if ord != std::cmp::Ordering::Equal {
-                    return ord;
-                }
-                (a, b) = (ra, rb);
-            }
-            (Some(x), Some(y)) if x != y => return x.cmp(y),
-            _ => (a, b) = (&a[1..], &b[1..]),
-        }
-    }
-}
-
-fn split_digits(s: &[u8]) -> (&[u8], &[u8]) {
-    s.split_at(s.iter().position(|c| !c.is_ascii_digit()).unwrap_or(s.len()))
-}
-
-fn trim_zeros(s: &[u8]) -> &[u8] {
-    &s[s.iter().position(|&c| c != b'0').unwrap_or(s.len())..]
-}
-
 fn severity_word(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
@@ -470,16 +437,6 @@ pub fn print_lint(w: &mut dyn Write, r: &crate::lint::LintReport, color: bool) -
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn versions_sort_as_versions() {
-        let mut v = vec!["docker:9-dind", "docker:20.10-dind", "docker:dind", "docker:20.9-dind"];
-        v.sort_by(|a, b| version_order(a, b));
-        assert_eq!(v, ["docker:9-dind", "docker:20.9-dind", "docker:20.10-dind", "docker:dind"]);
-        let mut r = vec!["16.11.0", "9.5.0", "16.2.1", "16.11.0~beta", "007"];
-        r.sort_by(|a, b| version_order(a, b));
-        assert_eq!(r, ["007", "9.5.0", "16.2.1", "16.11.0", "16.11.0~beta"]);
-    }
 
     #[test]
     fn prose_wraps_at_the_width() {
