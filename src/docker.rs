@@ -3,9 +3,11 @@
 //! Every other module uses these types instead of parsing the same strings
 //! its own way: `lint` reads images and `DOCKER_HOST` from the CI
 //! configuration, `doctor` dials the `DOCKER_HOST` it parses here, the log
-//! context recognises dind services with [`ImageRef::is_dind`], and signature
-//! rules compare runner [`Version`]s.
+//! context recognises dind services with [`ImageRef::is_dind`], signature
+//! rules compare runner [`Version`]s, and the summary's printers order runner
+//! versions and dind images by them ([`version_order`]).
 
+use std::cmp::Ordering;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -30,19 +32,33 @@ impl Version {
     /// Parses the leading `N(.N)*` of `s`, after an optional `v`:
     /// `17.3.1~beta` and `20.10.16-dind` stop at the first non-digit.
     pub fn parse(s: &str) -> Option<Version> {
-        let s = s.trim().trim_start_matches('v');
+        match Version::parse_prefix(s.trim().trim_start_matches('v'))? {
+            (v, _, false) => Some(v),
+            (_, _, true) => None,
+        }
+    }
+
+    /// The `N(.N)*` at the very start of `s`, its length in bytes (`9` of
+    /// `9-dind`, `20.10` of `20.10.x`), and whether a part was too large for
+    /// a `u32` (it is then `u32::MAX`); `None` without a leading digit.
+    fn parse_prefix(s: &str) -> Option<(Version, usize, bool)> {
         let mut parts = Vec::new();
+        let (mut end, mut overflow) = (0, false);
         for piece in s.split('.') {
             let digits = piece.bytes().take_while(u8::is_ascii_digit).count();
             if digits == 0 {
                 break;
             }
-            parts.push(piece[..digits].parse().ok()?);
+            let part = piece[..digits].parse().ok();
+            overflow |= part.is_none();
+            parts.push(part.unwrap_or(u32::MAX));
+            // The dot before every part but the first.
+            end += digits + usize::from(end > 0);
             if digits != piece.len() {
                 break;
             }
         }
-        (!parts.is_empty()).then_some(Version(parts))
+        (!parts.is_empty()).then_some((Version(parts), end, overflow))
     }
 
     /// The major version.
@@ -61,6 +77,36 @@ impl Version {
     pub fn at_least(&self, major: u32, minor: u32) -> bool {
         let m = self.major();
         m > major || (m == major && self.0.get(1).is_none_or(|&n| n >= minor))
+    }
+}
+
+/// Orders labels that hold versions, such as runner versions (`9.5.0` before
+/// `16.11.0`) and image references (`docker:9-dind` before
+/// `docker:20.10-dind`): wherever both labels have a version at the same
+/// place, the two compare as [`Version`]s; the rest compares as text. Labels
+/// that only differ in how a version is written (`007`, `7`) fall back to
+/// their text, so distinct labels never compare equal.
+pub fn version_order(a: &str, b: &str) -> Ordering {
+    let (mut x, mut y) = (a, b);
+    loop {
+        let (Some(cx), Some(cy)) = (x.chars().next(), y.chars().next()) else {
+            return x.len().cmp(&y.len()).then_with(|| a.cmp(b));
+        };
+        // Each label splits into versions and characters on its own (a part
+        // too large for a u32 counts as u32::MAX), so this is a total order.
+        if let (Some((vx, nx, _)), Some((vy, ny, _))) =
+            (Version::parse_prefix(x), Version::parse_prefix(y))
+        {
+            let o = vx.cmp(&vy);
+            if o.is_ne() {
+                return o;
+            }
+            (x, y) = (&x[nx..], &y[ny..]);
+        } else if cx != cy {
+            return cx.cmp(&cy);
+        } else {
+            (x, y) = (&x[cx.len_utf8()..], &y[cy.len_utf8()..]);
+        }
     }
 }
 
@@ -416,6 +462,54 @@ mod tests {
         list.sort();
         let shown: Vec<String> = list.iter().map(Version::to_string).collect();
         assert_eq!(shown, ["9.3", "20.10", "24.0.5", "24.0.10"]);
+    }
+
+    #[test]
+    fn labels_with_versions_sort_by_their_versions() {
+        let sorted = |list: &[&'static str]| {
+            let mut v = list.to_vec();
+            v.sort_by(|a, b| version_order(a, b));
+            v
+        };
+        // Runner versions, with pre-release suffixes and leading zeros.
+        assert_eq!(
+            sorted(&["16.11.0", "9.5.0", "16.2.1", "16.11.0~beta", "007", "17.10.0", "17.9.1"]),
+            ["007", "9.5.0", "16.2.1", "16.11.0", "16.11.0~beta", "17.9.1", "17.10.0"]
+        );
+        // Image references: the tag's version, then the rest as text.
+        assert_eq!(
+            sorted(&[
+                "docker:24.0.5-dind",
+                "docker:dind",
+                "docker:20.10-dind",
+                "docker:9-dind",
+                "docker:20.9-dind",
+                "a",
+                "mirror/docker:19.03.12-dind",
+            ]),
+            [
+                "a",
+                "docker:9-dind",
+                "docker:20.9-dind",
+                "docker:20.10-dind",
+                "docker:24.0.5-dind",
+                "docker:dind",
+                "mirror/docker:19.03.12-dind",
+            ]
+        );
+        // Plain versions order exactly as Version does.
+        let plain = ["9", "9.0", "12.8", "12.8.0", "12.10", "20.10.16", "24.0.5", "24.0.10"];
+        for a in plain {
+            for b in plain {
+                let want = Version::parse(a).cmp(&Version::parse(b));
+                assert_eq!(version_order(a, b), want, "{a} vs {b}");
+            }
+        }
+        // Distinct labels never tie; a part too large for u32 sorts last.
+        assert_eq!(version_order("007", "7"), Ordering::Less);
+        assert_eq!(version_order("1.99999999999", "1.100"), Ordering::Greater);
+        assert_eq!(version_order("99999999999", "99999999998"), Ordering::Greater);
+        assert!(Version::parse("1.99999999999").is_none());
     }
 
     #[test]

@@ -1024,7 +1024,8 @@ fn tables_fit_the_width() {
     assert!(out.contains("candidate  symptom  advice"), "{out}");
 }
 
-/// Runner versions and dind images sort as versions in the summary (issue 13 §3).
+/// Runner versions and dind images sort as versions in the summary, in the
+/// terminal and on the HTML page alike (issue 13 §3).
 #[test]
 fn summary_sorts_versions_as_versions() {
     let d = dir("version_order");
@@ -1040,19 +1041,26 @@ fn summary_sorts_versions_as_versions() {
         );
         args.push(write(&d, &format!("{runner}.log"), log.as_bytes()));
     }
+    let page = d.join("fleet.html");
     let mut argv: Vec<&str> = args.iter().map(|p| p.to_str().unwrap()).collect();
-    argv.push("--summary");
+    argv.extend(["--summary", "--html", page.to_str().unwrap()]);
     let out = run(&argv, None).stdout;
-    let order = |words: &[&str]| {
-        words
-            .iter()
-            .map(|w| out.find(w).unwrap_or_else(|| panic!("{w}: {out}")))
-            .collect::<Vec<_>>()
-    };
-    let runners = order(&["│ 9.5.0 ", "│ 16.2.1 ", "│ 16.11.0 "]);
-    assert!(runners.is_sorted(), "{out}");
-    let images = order(&["│ docker:9-dind ", "│ docker:20.9-dind ", "│ docker:20.10-dind "]);
-    assert!(images.is_sorted(), "{out}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    for (out, [left, right]) in [(&out, ["│ ", " "]), (&html, ["class=\"label\">", "<"])] {
+        let order = |words: &[&str]| {
+            words
+                .iter()
+                .map(|w| {
+                    let w = format!("{left}{w}{right}");
+                    out.find(&w).unwrap_or_else(|| panic!("{w}: {out}"))
+                })
+                .collect::<Vec<_>>()
+        };
+        let runners = order(&["9.5.0", "16.2.1", "16.11.0"]);
+        assert!(runners.is_sorted(), "{out}");
+        let images = order(&["docker:9-dind", "docker:20.9-dind", "docker:20.10-dind"]);
+        assert!(images.is_sorted(), "{out}");
+    }
 }
 
 /// A small archive tree: plain, gzipped, zipped and hidden logs.

@@ -1028,7 +1028,31 @@ fn bin_http_docker_host_is_refused_as_the_cli_does() {
     assert!(line.starts_with('✖'), "{line}");
     assert!(line.contains(&format!("invalid bind address format: {host}")), "{line}");
     assert!(!r.stdout.contains("GET /_ping: OK"), "nothing may be dialled:\n{}", r.stdout);
-    assert!(r.stdout.contains("Result: 1 problem(s)"), "{}", r.stdout);
+    assert!(r.stdout.contains("Result: 1 problem, 0 warnings: fix"), "{}", r.stdout);
+}
+
+/// Regression: the result line said `1 problem(s), 0 warning(s)`: each count
+/// agrees with its noun, in the real binary's output.
+#[test]
+fn bin_result_counts_are_proper_plurals() {
+    let closed = format!("tcp://127.0.0.1:{}", closed_port());
+    // One problem (nothing listens), the programs present: no warning.
+    let r = doctor_bin("doctor_bin_plural_one", &[("DOCKER_HOST", &closed)], false);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("\nResult: 1 problem, 0 warnings: fix"), "{}", r.stdout);
+    // Without docker and docker-compose in PATH: two problems, one warning.
+    let empty = util::dir("doctor_bin_plural_path");
+    let path = empty.to_str().unwrap();
+    let r = doctor_bin("doctor_bin_plural_two", &[("DOCKER_HOST", &closed), ("PATH", path)], false);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("\nResult: 2 problems, 1 warning: fix"), "{}", r.stdout);
+    // A daemon that answers, with the vfs storage driver: one warning.
+    let server = Server::plain("vfs");
+    let host = format!("tcp://127.0.0.1:{}", server.port);
+    let r = doctor_bin("doctor_bin_plural_warn", &[("DOCKER_HOST", &host)], false);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("\nResult: the daemon answers; 1 warning\n"), "{}", r.stdout);
+    assert!(!r.stdout.contains("(s)"), "{}", r.stdout);
 }
 
 /// Regression: `bogus://` was "skipped", then "the daemon did not answer".

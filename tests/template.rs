@@ -1,4 +1,4 @@
-//! The shipped job template (`templates/dindlog.gitlab-ci.yml`) run end to end by gitlab-ci-local (shell executor): the reports a failed job writes, the exit code `retry` sees, the fleet jobs against a single-machine scan, and GitLab's CI schema. Fixtures: tests/template/.
+//! The shipped job template (`templates/dindlog.gitlab-ci.yml`) run end to end by gitlab-ci-local (shell executor): the reports a failed job writes, the exit code `retry` sees, the fleet jobs against a single-machine scan (and the merge job's HTML page), and GitLab's CI schema. Fixtures: tests/template/.
 //!
 //! One pipeline (tests/template/pipeline.gitlab-ci.yml) holds every job, so
 //! gitlab-ci-local starts once. It runs in a fresh temporary project (a git
@@ -367,6 +367,18 @@ fn template_runs_in_gitlab_ci_local_and_fleet_merge_equals_one_scan() {
         let n = s["files"].as_array().unwrap().len();
         assert!(n > 0 && n < 30, "each machine scans a share of the members: {n}");
     }
+    // The merge job also wrote the fleet's HTML page into its artifacts: one
+    // self-contained page that names every class the one scan found.
+    let page = read(&artifacts.join("dindlog-fleet-summary/dindlog-fleet/summary.html"));
+    assert!(page.starts_with("<!DOCTYPE html>"), "{}", &page[..page.len().min(200)]);
+    let classes = single["summary"]["classes"].as_object().unwrap();
+    assert!(classes.len() >= 3, "the archive holds several classes: {classes:?}");
+    for id in classes.keys() {
+        assert!(page.contains(&format!("<tr id=\"class-{id}\">")), "{id} not in the page");
+    }
+    let jobs = format!("dindlog: {} jobs", single["summary"]["files"]);
+    assert!(page.contains(&jobs), "{jobs:?} not in the page");
+    assert!(!page.contains("src=\"http") && !page.contains("<script"), "self-contained");
 
     // GitLab's CI schema, as gitlab-ci-local ships it: the template (its
     // hidden jobs checked as jobs), the pipeline including it, and the

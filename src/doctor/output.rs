@@ -18,7 +18,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::{DoctorReport, Status};
-use crate::report::escape_terminal;
+use crate::report::{escape_terminal, plural};
 
 /// The document's schema version.
 pub const VERSION: u32 = 1;
@@ -108,7 +108,10 @@ impl DoctorReport {
             (true, _) if warns == 0 => {
                 (p.on("\x1b[32m"), "the daemon answers and nothing is wrong".to_string())
             }
-            (true, _) => (p.on("\x1b[1;33m"), format!("the daemon answers; {warns} warning(s)")),
+            (true, _) => (
+                p.on("\x1b[1;33m"),
+                format!("the daemon answers; {}", plural(warns as u64, "warning")),
+            ),
             // Every network check skipped: nothing was dialled, so nothing
             // can be said about the daemon.
             (false, 0) if self.check("connect").is_none_or(|c| c.status == Status::Skip) => (
@@ -119,7 +122,11 @@ impl DoctorReport {
             (false, 0) => (p.on("\x1b[1;31m"), "the daemon did not answer".to_string()),
             (false, n) => (
                 p.on("\x1b[1;31m"),
-                format!("{n} problem(s), {warns} warning(s): fix the first ✖ first"),
+                format!(
+                    "{}, {}: fix the first ✖ first",
+                    plural(n as u64, "problem"),
+                    plural(warns as u64, "warning")
+                ),
             ),
         };
         writeln!(w, "{col}Result:{} {verdict}", p.reset())
@@ -174,7 +181,7 @@ mod tests {
         assert!(s.contains("✖ connect  refused\\e[2J [daemon-tls-port]"), "{s}");
         assert!(s.contains("fix: use 2376"), "{s}");
         assert!(s.contains("Docker Engine 24.0.5 · API ?"), "{s}");
-        assert!(s.contains("Result: 1 problem(s)"), "{s}");
+        assert!(s.contains("Result: 1 problem, 0 warnings: fix"), "{s}");
     }
 
     #[test]

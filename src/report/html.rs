@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::export::{ExportError, Exporter, Options, Subject};
 use super::{Breakdown, Summary};
 use crate::classify::Role;
+use crate::docker::version_order;
 
 /// The `html` exporter: log reports and merged documents.
 pub struct Html;
@@ -134,9 +135,8 @@ impl Page {
         h.push_str(HEAD);
         let _ = writeln!(
             h,
-            "<h1>dindlog: {} {}</h1>\n<p class=\"lead\">{} failed, {} of them with no known cause; {} with a diagnosis; {} unreadable.</p>",
-            s.files,
-            plural(s.files, "job"),
+            "<h1>dindlog: {}</h1>\n<p class=\"lead\">{} failed, {} of them with no known cause; {} with a diagnosis; {} unreadable.</p>",
+            super::plural(s.files, "job"),
             s.failed,
             s.failed_unclassified,
             s.files_with_findings,
@@ -329,9 +329,8 @@ fn breakdown(h: &mut String, caption: &str, map: &BTreeMap<String, Breakdown>) {
             label: k.clone(),
             parts: vec![(b.failed, "failed"), (b.files.saturating_sub(b.failed), "all")],
             note: format!(
-                "{} {}, {} failed ({})",
-                b.files,
-                plural(b.files, "job"),
+                "{}, {} failed ({})",
+                super::plural(b.files, "job"),
                 b.failed,
                 percent(b.failed, b.files)
             ),
@@ -341,48 +340,6 @@ fn breakdown(h: &mut String, caption: &str, map: &BTreeMap<String, Breakdown>) {
     bars(h, caption, &rows, max);
     if !map.is_empty() {
         h.push_str("<p class=\"legend\"><span class=\"key failed\"></span> failed <span class=\"key all\"></span> other jobs</p>\n");
-    }
-}
-
-/// Orders names as versions: runs of digits by their value (`17.10.0` after
-/// `17.9.1`, `docker:9-dind` before `docker:24.0.5-dind`), the rest as text.
-fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
-    fn chunks(s: &str) -> Vec<(bool, &str)> {
-        let mut out = Vec::new();
-        let mut start = 0;
-        for (i, c) in s.char_indices().skip(1) {
-            let prev = s[..i].chars().next_back().is_some_and(|p| p.is_ascii_digit());
-            if prev != c.is_ascii_digit() {
-                out.push((prev, &s[start..i]));
-                start = i;
-            }
-        }
-        if !s.is_empty() {
-            out.push((s[start..].starts_with(|c: char| c.is_ascii_digit()), &s[start..]));
-        }
-        out
-    }
-    let (ca, cb) = (chunks(a), chunks(b));
-    for (x, y) in ca.iter().zip(&cb) {
-        let o = match (x, y) {
-            ((true, x), (true, y)) => {
-                let (x, y) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
-                x.len().cmp(&y.len()).then_with(|| x.cmp(y))
-            }
-            ((_, x), (_, y)) => x.cmp(y),
-        };
-        if o.is_ne() {
-            return o;
-        }
-    }
-    ca.len().cmp(&cb.len()).then_with(|| a.cmp(b))
-}
-
-fn plural(n: u64, word: &str) -> String {
-    if n == 1 {
-        word.to_string()
-    } else {
-        format!("{word}s")
     }
 }
 
@@ -482,17 +439,6 @@ mod tests {
         assert_eq!(
             lower.matches("http").count(),
             lower.matches("http://www.w3.org/2000/svg").count()
-        );
-    }
-
-    #[test]
-    fn versions_sort_as_versions() {
-        let mut v =
-            vec!["17.10.0", "17.9.1", "9.0", "17.9.0", "docker:24.0.5-dind", "docker:9-dind", "a"];
-        v.sort_by(|a, b| version_order(a, b));
-        assert_eq!(
-            v,
-            ["9.0", "17.9.0", "17.9.1", "17.10.0", "a", "docker:9-dind", "docker:24.0.5-dind"]
         );
     }
 

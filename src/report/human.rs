@@ -4,9 +4,10 @@ use std::io::{self, Write};
 
 use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table, Width};
 
-use super::term::{escape_terminal, table_width, Style};
+use super::term::{escape_terminal, plural, table_width, Style};
 use super::{FileReport, Summary};
 use crate::classify::{Finding, Role};
+use crate::docker::version_order;
 use crate::signature::{Severity, Signature, SignatureSet};
 
 /// How the human output looks.
@@ -46,7 +47,7 @@ pub fn print_human(w: &mut dyn Write, r: &FileReport, opts: HumanOptions) -> io:
             "{}No known Docker-build failure found{} ({} read).",
             st.green(),
             st.reset(),
-            count(r.lines, "line")
+            plural(r.lines, "line")
         )?;
         if r.context.outcome == Some(crate::context::Outcome::Failed) {
             writeln!(w, "The job failed for a reason dindlog does not know yet.")?;
@@ -194,9 +195,9 @@ pub fn print_summary(w: &mut dyn Write, s: &Summary, color: bool) -> io::Result<
         w,
         "{}{}: {}, {}, {} unreadable{}",
         st.bold(),
-        count(s.files, "file"),
-        count(s.failed, "failed job"),
-        count(others, "other file"),
+        plural(s.files, "file"),
+        plural(s.failed, "failed job"),
+        plural(others, "other file"),
         s.errors,
         st.reset()
     )?;
@@ -331,7 +332,7 @@ pub fn print_signature_table(w: &mut dyn Write, set: &SignatureSet) -> io::Resul
     }
     keep_whole(&mut t, &[0, 1, 2]);
     writeln!(w, "{t}")?;
-    writeln!(w, "{}. `dindlog explain <id>` shows one in full.", count(set.len() as u64, "class"))
+    writeln!(w, "{}. `dindlog explain <id>` shows one in full.", plural(set.len() as u64, "class"))
 }
 
 /// Wraps prose at [`WIDTH`] columns; `first` is how much of the first line a
@@ -382,49 +383,6 @@ fn keep_whole(t: &mut Table, columns: &[usize]) {
     }
 }
 
-/// `1 file`, `2 files`, `1 class`, `3 classes`.
-fn count(n: u64, noun: &str) -> String {
-    match n {
-        1 => format!("1 {noun}"),
-        _ if noun.ends_with("ss") => format!("{n} {noun}es"),
-        _ => format!("{n} {noun}s"),
-    }
-}
-
-/// Orders names that hold version numbers as versions: runs of digits
-/// compare by value (`9` < `16`), the rest as text.
-fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
-    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
-    loop {
-        match (a.first(), b.first()) {
-            (None, None) => return std::cmp::Ordering::Equal,
-            (None, Some(_)) => return std::cmp::Ordering::Less,
-            (Some(_), None) => return std::cmp::Ordering::Greater,
-            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
-                let (na, ra) = split_digits(a);
-                let (nb, rb) = split_digits(b);
-                // Without leading zeros, a longer run is a larger number.
-                let (na, nb) = (trim_zeros(na), trim_zeros(nb));
-                let ord = na.len().cmp(&nb.len()).then(na.cmp(nb));
-                if ord != std::cmp::Ordering::Equal {
-                    return ord;
-                }
-                (a, b) = (ra, rb);
-            }
-            (Some(x), Some(y)) if x != y => return x.cmp(y),
-            _ => (a, b) = (&a[1..], &b[1..]),
-        }
-    }
-}
-
-fn split_digits(s: &[u8]) -> (&[u8], &[u8]) {
-    s.split_at(s.iter().position(|c| !c.is_ascii_digit()).unwrap_or(s.len()))
-}
-
-fn trim_zeros(s: &[u8]) -> &[u8] {
-    &s[s.iter().position(|&c| c != b'0').unwrap_or(s.len())..]
-}
-
 fn severity_word(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
@@ -470,33 +428,15 @@ pub fn print_lint(w: &mut dyn Write, r: &crate::lint::LintReport, color: bool) -
     writeln!(
         w,
         "{} ({}) in {}",
-        count(r.findings.len() as u64, "finding"),
-        count(errors as u64, "error"),
-        count(r.jobs.len() as u64, "job")
+        plural(r.findings.len() as u64, "finding"),
+        plural(errors as u64, "error"),
+        plural(r.jobs.len() as u64, "job")
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn versions_sort_as_versions() {
-        let mut v = vec!["docker:9-dind", "docker:20.10-dind", "docker:dind", "docker:20.9-dind"];
-        v.sort_by(|a, b| version_order(a, b));
-        assert_eq!(v, ["docker:9-dind", "docker:20.9-dind", "docker:20.10-dind", "docker:dind"]);
-        let mut r = vec!["16.11.0", "9.5.0", "16.2.1", "16.11.0~beta", "007"];
-        r.sort_by(|a, b| version_order(a, b));
-        assert_eq!(r, ["007", "9.5.0", "16.2.1", "16.11.0", "16.11.0~beta"]);
-    }
-
-    #[test]
-    fn counts_agree_with_their_number() {
-        assert_eq!(count(1, "file"), "1 file");
-        assert_eq!(count(0, "failed job"), "0 failed jobs");
-        assert_eq!(count(2, "class"), "2 classes");
-        assert_eq!(count(1, "class"), "1 class");
-    }
 
     #[test]
     fn prose_wraps_at_the_width() {

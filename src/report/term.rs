@@ -89,10 +89,13 @@ impl Style {
     }
 }
 
-/// `1 finding`, `2 findings`: a count with its noun, for every printer.
+/// `1 finding`, `2 findings`, `3 classes`: a count with its noun, for every
+/// printer (the nouns dindlog counts are regular English ones).
 pub fn plural(n: u64, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
+    } else if ["s", "x", "ch", "sh"].iter().any(|end| word.ends_with(end)) {
+        format!("{n} {word}es")
     } else {
         format!("{n} {word}s")
     }
@@ -117,5 +120,15 @@ mod tests {
         for (raw, want) in cases {
             assert_eq!(escape_terminal(raw), want);
         }
+    }
+
+    #[test]
+    fn plurals_agree_with_their_number() {
+        assert_eq!(plural(1, "file"), "1 file");
+        assert_eq!(plural(0, "failed job"), "0 failed jobs");
+        assert_eq!(plural(2, "class"), "2 classes");
+        assert_eq!(plural(1, "class"), "1 class");
+        assert_eq!(plural(3, "problem"), "3 problems");
+        assert_eq!(plural(2, "match"), "2 matches");
     }
 }
