@@ -118,7 +118,11 @@ pub(crate) const PROBES: &[(&str, Probe)] = &[
 /// Unicode `\w`/`\S` repetitions was a third of a short scan's start-up).
 fn probe_regex(source: &str) -> Regex {
     // These are fixed strings reviewed in tests; failing to compile is a bug.
-    regex::bytes::RegexBuilder::new(source).unicode(false).build().expect("probe regex")
+    regex::bytes::RegexBuilder::new(source)
+        .unicode(false)
+        .dfa_size_limit(crate::signature::REGEX_CACHE_LIMIT)
+        .build()
+        .expect("probe regex")
 }
 
 static RUNNER: LazyLock<Regex> =

@@ -313,8 +313,16 @@ pub(crate) fn build_regex(source: &str) -> Result<Regex, regex::Error> {
     regex::bytes::RegexBuilder::new(source)
         .unicode(false)
         .size_limit(load::REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_CACHE_LIMIT)
         .build()
 }
+
+/// The lazy DFA cache of one regex on one thread, at most. A regex here only
+/// ever confirms single candidate lines, for which a small cache suffices
+/// (when full it is cleared, or the search falls back to an NFA); the
+/// default (2 MiB) let every regex's cache keep growing over a bulk scan,
+/// hundreds of them on every thread: memory grew with the number of files.
+pub(crate) const REGEX_CACHE_LIMIT: usize = 64 * 1024;
 
 /// Conditions on the job, read from the runner's preamble. `None` means "not asked".
 #[derive(Debug, Clone, Default)]
