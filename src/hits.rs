@@ -128,7 +128,7 @@ impl Prefilter {
     }
 
     /// How many cursors a region scan keeps for literals.
-    fn cursors(&self) -> usize {
+    pub(crate) fn cursors(&self) -> usize {
         match self {
             Prefilter::Teddy(v) => v.len(),
             Prefilter::Automaton(_) => 1,
@@ -194,10 +194,23 @@ impl Cursors {
 
     /// Start of the next literal at or after `from`.
     fn literal(&mut self, prefilter: &Prefilter, bytes: &[u8], from: usize) -> usize {
+        self.literal_in(prefilter, bytes, from, 0..usize::MAX)
+    }
+
+    /// Start of the next literal at or after `from` that the searchers in
+    /// `groups` find (the automaton is one group).
+    fn literal_in(
+        &mut self,
+        prefilter: &Prefilter,
+        bytes: &[u8],
+        from: usize,
+        groups: std::ops::Range<usize>,
+    ) -> usize {
         match prefilter {
             Prefilter::Teddy(searchers) => {
                 let mut best = NONE;
-                for (c, s) in self.literals.iter_mut().zip(searchers) {
+                let (skip, take) = (groups.start, groups.end.saturating_sub(groups.start));
+                for (c, s) in self.literals.iter_mut().zip(searchers).skip(skip).take(take) {
                     let span = |from| aho_corasick::Span::from(from..bytes.len());
                     let at = c.next(from, |from| {
                         s.find_in(bytes, span(from)).map_or(NONE, |m| m.start())
@@ -251,14 +264,22 @@ const CONTINUATION: usize = 2;
 const PROMPT: usize = 3;
 
 impl Hits {
-    pub(crate) fn find_all(&mut self, prefilter: &Prefilter, bytes: &[u8], cursors: &mut Cursors) {
+    /// Lists every hit of the region, the literals only of the searchers in
+    /// `groups` (see [`Hits::add_literals`] for the others).
+    pub(crate) fn find_all(
+        &mut self,
+        prefilter: &Prefilter,
+        bytes: &[u8],
+        cursors: &mut Cursors,
+        groups: std::ops::Range<usize>,
+    ) {
         cursors.reset();
         for (kind, list) in self.kinds.iter_mut().enumerate() {
             list.clear();
             let mut from = 0;
             while from < bytes.len() {
                 let hit = match kind {
-                    LITERAL => cursors.literal(prefilter, bytes, from),
+                    LITERAL => cursors.literal_in(prefilter, bytes, from, groups.clone()),
                     DIRTY => find_dirty(bytes, from),
                     CONTINUATION => find_continuation(bytes, from),
                     _ => find_prompt(bytes, from),
@@ -271,6 +292,52 @@ impl Hits {
             }
         }
         self.next = [0; 4];
+    }
+
+    /// Adds the literal hits of the searchers in `groups` to a list made by
+    /// [`Hits::find_all`] with the others: the two threads of a pipelined
+    /// scan share the SIMD passes. The lists stay sorted; a line listed twice
+    /// is visited once (the scan asks from line starts).
+    pub(crate) fn add_literals(
+        &mut self,
+        prefilter: &Prefilter,
+        bytes: &[u8],
+        cursors: &mut Cursors,
+        groups: std::ops::Range<usize>,
+    ) {
+        if groups.is_empty() {
+            return;
+        }
+        cursors.reset();
+        let mut more = Vec::new();
+        let mut from = 0;
+        while from < bytes.len() {
+            let hit = cursors.literal_in(prefilter, bytes, from, groups.clone());
+            if hit == NONE {
+                break;
+            }
+            more.push(hit);
+            from = line_end(bytes, hit) + 1;
+        }
+        if more.is_empty() {
+            return;
+        }
+        let list = &mut self.kinds[LITERAL];
+        let mut merged = Vec::with_capacity(list.len() + more.len());
+        let (mut a, mut b) = (list.iter().peekable(), more.iter().peekable());
+        while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
+            if x <= y {
+                merged.push(x);
+                a.next();
+            } else {
+                merged.push(y);
+                b.next();
+            }
+        }
+        merged.extend(a);
+        merged.extend(b);
+        *list = merged;
+        self.next[LITERAL] = 0;
     }
 
     fn at(&mut self, kind: usize, from: usize) -> usize {

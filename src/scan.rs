@@ -278,11 +278,18 @@ impl Scanner {
         std::thread::scope(|s| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(2);
             let (back, recycled) = std::sync::mpsc::channel::<(Vec<u8>, Hits)>();
+            // The SIMD passes are most of the work: the reader makes the
+            // first half of them, the worker the rest before it follows the
+            // lines, so neither thread waits on the other for long.
+            let groups = inner.prefilter.cursors();
+            let split = groups / 2 + groups % 2;
             let worker = s.spawn(move || {
                 let mut fs = inner.file_scan(opts);
+                let mut cursors = Cursors::new(&inner.prefilter);
                 for batch in rx {
                     let returned = match batch {
                         Batch::Lines(buf, mut hits) => {
+                            hits.add_literals(&inner.prefilter, &buf, &mut cursors, split..groups);
                             fs.lines_with(&buf, &mut hits);
                             (buf, hits)
                         }
@@ -304,7 +311,7 @@ impl Scanner {
                     let batch = match region {
                         Region::Lines(b) => {
                             buf.extend_from_slice(b);
-                            hits.find_all(&inner.prefilter, &buf, &mut cursors);
+                            hits.find_all(&inner.prefilter, &buf, &mut cursors, 0..split);
                             Batch::Lines(buf, hits)
                         }
                         Region::Partial(b) => {
