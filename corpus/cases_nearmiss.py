@@ -1,0 +1,601 @@
+# Near misses of ordinary jobs (issue: false alarms on real logs): failing builds, tests,
+# deploys and scans that mention docker, daemons, registries, TLS, DNS or ports 2375/2376
+# in passing, and successful jobs whose output carries daemon words. Each is written the
+# way the named tool prints; none yields an error-severity finding unless its expectation
+# names the true cause.
+
+
+def plain_job(log, r, img, project, pid):
+    prepare_docker(log, r, img, [])
+    prepare_script(log, docker_job_host(log, pid))
+    get_sources(log, project, digest("sha" + log.name, 40))
+    step_script(log, img)
+
+
+@corpus("near-miss-go-test-docker-package",
+        "docker executor, runner 17.7.0, golang image, no service; unit tests of the project's own "
+        "`internal/docker` package fail: paths and assertions print docker, DOCKER_HOST and tcp://docker:2376")
+def nm_go_docker_pkg(log):
+    r = Runner("17.7.0", "3153ccc6", "docker-ci-05", "qe4t7nvb")
+    plain_job(log, r, "golang:1.23.4-bookworm", "platform/deployer", 5120)
+    log.cmd("go test ./... 2>&1 | tee report.txt")
+    p = "gitlab.example.com/platform/deployer"
+    log.out("""
+ok  	%(p)s/internal/config	0.015s
+--- FAIL: TestHostFromEnv (0.00s)
+    --- FAIL: TestHostFromEnv/tls_default (0.00s)
+        env_test.go:41: DOCKER_HOST: got "tcp://docker:2375", want "tcp://docker:2376"
+    --- FAIL: TestHostFromEnv/socket_fallback (0.00s)
+        env_test.go:41: DOCKER_HOST: got "", want "unix:///var/run/docker.sock"
+FAIL
+FAIL	%(p)s/internal/docker	0.022s
+ok  	%(p)s/internal/registry	0.041s
+FAIL""" % dict(p=p))
+    footer(log, False)
+
+
+@corpus("dind-mtu-npm-econnreset-in-run",
+        "docker executor, runner 17.10.0, FF_TIMESTAMPS; healthy dind, `npm ci` inside a BuildKit RUN step "
+        "gets ECONNRESET from the npm registry after 30 s: a reset during a build inside dind is the "
+        "catalog's MTU evidence (a warning; a flaky registry would print the same)",
+        causes=["dind-mtu"])
+def nm_npm_reset(log):
+    log.timestamps = True
+    r = Runner("17.10.0", "8b64d7f2", "docker-ci-02", "t3xyf9ep", flags=["FF_TIMESTAMPS:true"])
+    dind_job(log, r, "shop/storefront", 4410)
+    df = ["FROM node:20.18.1-alpine", "WORKDIR /app", "COPY package.json package-lock.json ./",
+          "RUN npm ci --no-audit", "COPY . .", "RUN npm run build"]
+    log.cmd('docker build -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA" .')
+    bk = BuildKit(log, df)
+    bk.start(["node:20.18.1-alpine"], "188B", "5.12MB")
+    bk.from_("1/6", "node:20.18.1-alpine", 4)
+    bk.context_()
+    bk.run("2/6", "WORKDIR /app", (), 0.0)
+    bk.run("3/6", df[2], (), 0.0)
+    bk.fail("4/6", df[3], [
+        (31.2, "npm error code ECONNRESET"),
+        (31.2, "npm error network aborted"),
+        (31.2, "npm error network This is a problem related to network connectivity."),
+        (31.2, "npm error network In most cases you are behind a proxy or have bad network settings."),
+        (31.2, "npm error network"),
+        (31.2, "npm error network If you are behind a proxy, please make sure that the"),
+        (31.2, "npm error network 'proxy' config is set properly.  See: 'npm help config'"),
+        (31.3, "npm error A complete log of this run can be found in: /root/.npm/_logs/2025-03-26T08_12_44_102Z-debug-0.log")],
+        line_no=4)
+    footer(log, False)
+
+
+@corpus("near-miss-go-mod-timeout-legacy",
+        "docker executor, runner 16.6.1, legacy builder; `go mod download` inside a RUN step times out "
+        "on the module proxy (i/o timeout): the build's network, not the daemon")
+def nm_go_mod_legacy(log):
+    r = Runner("16.6.1", "f5da3c5a", "docker-ci-03", "hb2n6wxd")
+    dind_job(log, r, "finance/fx-rates", 2290)
+    log.cmd('DOCKER_BUILDKIT=0 docker build -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA" .')
+    log.err(LEGACY_DEPRECATED)
+    log.out("Sending build context to Docker daemon  184.3kB")
+    legacy_from(log, "golang:1.21.5-alpine", 1, 6)
+    legacy_step(log, 2, 6, "WORKDIR /src")
+    legacy_step(log, 3, 6, "COPY go.mod go.sum ./", run=False)
+    log.out("Step 4/6 : RUN go mod download")
+    log.out(" ---> Running in %s" % digest("gm" + log.name, 12))
+    log.out('go: github.example.com/jackc/pgx/v5@v5.5.1: Get "https://proxy.golang.org/github.example.com/jackc/'
+            'pgx/v5/@v/v5.5.1.zip": dial tcp 142.250.74.81:443: i/o timeout')
+    log.err("The command '/bin/sh -c go mod download' returned a non-zero code: 1")
+    footer(log, False)
+
+
+@corpus("near-miss-kubectl-x509-hostname",
+        "kubernetes executor, runner 17.4.0; a deploy job's kubectl reaches the cluster API under a name its "
+        "certificate does not carry: the cluster's certificate, not dind's")
+def nm_kubectl_hostname(log):
+    r = Runner("17.4.0", "b92ee590", "k8s-deploy-runner", "c9w2rzpk", executor="kubernetes")
+    prepare_k8s(log, r, "bitnami/kubectl:1.30.4", "gitlab-runner", 3391, "w8k2n4rq", svc_count=0)
+    get_sources(log, "platform/manifests", digest("sha" + log.name, 40))
+    step_script(log)
+    log.cmd("kubectl --server https://k8s-api.corp.example:6443 apply -k overlays/prod")
+    log.err("E0924 10:14:07.519833      27 memcache.go:265] couldn't get current server API group list: Get "
+            "\"https://k8s-api.corp.example:6443/api?timeout=32s\": tls: failed to verify certificate: x509: "
+            "certificate is valid for kubernetes, kubernetes.default, kubernetes.default.svc, 10.96.0.1, not "
+            "k8s-api.corp.example")
+    log.err("error: unable to recognize \"overlays/prod\": Get \"https://k8s-api.corp.example:6443/api?timeout=32s\": "
+            "tls: failed to verify certificate: x509: certificate is valid for kubernetes, kubernetes.default, "
+            "kubernetes.default.svc, 10.96.0.1, not k8s-api.corp.example")
+    footer(log, False)
+
+
+@corpus("near-miss-terraform-x509-provider",
+        "docker executor, runner 17.9.1, FF_TIMESTAMPS, terraform image; `terraform init` behind an "
+        "intercepting proxy cannot verify the provider registry: the job image's trust store, no daemon involved")
+def nm_terraform(log):
+    log.timestamps = True
+    r = Runner("17.9.1", "bbf75488", "ci-shared-03", "m2ks8dqe", flags=["FF_TIMESTAMPS:true"])
+    plain_job(log, r, "hashicorp/terraform:1.9.8", "infra/network", 802)
+    log.cmd("terraform init -input=false")
+    log.out("""
+Initializing the backend...
+
+Successfully configured the backend "http"! Terraform will automatically
+use this backend unless the backend configuration changes.
+Initializing provider plugins...
+- Finding hashicorp/aws versions matching "~> 5.70"...
+""")
+    log.err("""
+Error: Failed to query available provider packages
+
+Could not retrieve the list of available versions for provider hashicorp/aws:
+could not connect to registry.terraform.io: failed to request discovery
+document: Get "https://registry.terraform.io/.well-known/terraform.json": tls:
+failed to verify certificate: x509: certificate signed by unknown authority
+""")
+    footer(log, False)
+
+
+@corpus("near-miss-docker-info-warnings-success",
+        "docker executor, runner 17.0.0, TLS switched off on purpose (DOCKER_TLS_CERTDIR=\"\", tcp://docker:2375); "
+        "docker info ends with the daemon's warnings (API without encryption, no swap limit, bridge-nf); "
+        "login prints the unencrypted-credentials warning; build and push succeed")
+def nm_info_warnings(log):
+    r = Runner("17.0.0", "44feccdf", "docker-ci-11", "kd8s3xmq")
+    sha = digest("sha" + log.name, 40)
+    set_vars(CI_REGISTRY_IMAGE="registry.gitlab.example.com/data/ingest", CI_COMMIT_SHORT_SHA=sha[:8])
+    dind_job(log, r, "data/ingest", 1733)
+    log.cmd("docker info")
+    docker_info_ok(log)
+    log.err("""WARNING: API is accessible on http://0.0.0.0:2375 without encryption.
+         Access to the remote API is equivalent to root access on the host. Refer
+         to the 'Docker daemon attack surface' section in the documentation for
+         more information: https://docs.docker.com/go/attack-surface/
+WARNING: No swap limit support
+WARNING: bridge-nf-call-iptables is disabled
+WARNING: bridge-nf-call-ip6tables is disabled""")
+    login_ok(log)
+    df = ["FROM python:3.12.3-slim", "COPY . /app", 'CMD ["python", "/app/main.py"]']
+    log.cmd('docker build -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA" .')
+    bk = BuildKit(log, df)
+    bk.start(["python:3.12.3-slim"], "98B", "402.1kB")
+    bk.from_("1/2", "python:3.12.3-slim", 4)
+    bk.context_()
+    bk.run("2/2", "COPY . /app", (), 0.1)
+    bk.export("registry.gitlab.example.com/data/ingest:%s" % sha[:8])
+    push_ok(log, "$CI_REGISTRY_IMAGE", "$CI_COMMIT_SHORT_SHA", 5)
+    footer(log, True)
+
+
+def wait_loop(log, host, tries):
+    log.cmd("for i in $(seq 1 30); do docker info >/dev/null 2>&1 && break; docker version >/dev/null || "
+            "true; echo \"waiting for docker ($i)\"; sleep 1; done")
+    for i in range(1, tries + 1):
+        log.err("Cannot connect to the Docker daemon at %s. Is the docker daemon running?" % host)
+        log.out("waiting for docker (%d)" % i)
+        log.wait(1.0)
+
+
+@corpus("service-not-ready-wait-loop-2375-success",
+        "docker executor, runner 16.10.0, DOCKER_HOST tcp://docker:2375 with TLS off; the script's own wait "
+        "loop sees `Cannot connect` three times while dind starts, then the daemon answers and the job "
+        "succeeds: the service was slow, TLS and port are fine",
+        causes=["service-not-ready"])
+def wait_loop_2375(log):
+    r = Runner("16.10.0", "81ab07f6", "docker-ci-04", "fy2m8rbq")
+    sha = digest("sha" + log.name, 40)
+    set_vars(CI_REGISTRY_IMAGE="registry.gitlab.example.com/ops/backup-agent", CI_COMMIT_SHORT_SHA=sha[:8])
+    dind_job(log, r, "ops/backup-agent", 2604)
+    wait_loop(log, "tcp://docker:2375", 3)
+    log.cmd("docker version --format '{{.Server.Version}}'")
+    log.out("24.0.5")
+    login_ok(log)
+    df = ["FROM alpine:3.19.1", "RUN apk add --no-cache restic", "COPY agent.sh /usr/local/bin/"]
+    log.cmd('docker build -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA" .')
+    bk = BuildKit(log, df)
+    bk.start(["alpine:3.19.1"], "104B", "3.1kB")
+    bk.from_("1/3", "alpine:3.19.1", 1)
+    bk.context_()
+    bk.run("2/3", df[1], [(0.4, "OK: 28 MiB in 19 packages")], 0.9)
+    bk.run("3/3", df[2], (), 0.0)
+    bk.export("registry.gitlab.example.com/ops/backup-agent:%s" % sha[:8])
+    push_ok(log, "$CI_REGISTRY_IMAGE", "$CI_COMMIT_SHORT_SHA", 3)
+    footer(log, True)
+
+
+@corpus("service-not-ready-wait-loop-2376-success",
+        "docker executor, runner 17.11.0, FF_TIMESTAMPS, TLS on tcp://docker:2376; the wait loop sees "
+        "`Cannot connect` twice, then the daemon answers; the job succeeds",
+        causes=["service-not-ready"])
+def wait_loop_2376(log):
+    log.timestamps = True
+    r = Runner("17.11.0", "0f67ff19", "docker-ci-08", "ns4f7gvk", flags=["FF_TIMESTAMPS:true"])
+    sha = digest("sha" + log.name, 40)
+    set_vars(CI_REGISTRY_IMAGE="registry.gitlab.example.com/web/landing", CI_COMMIT_SHORT_SHA=sha[:8])
+    dind_job(log, r, "web/landing", 3927, img="docker:27.3.1", dind="docker:27.3.1-dind")
+    wait_loop(log, "tcp://docker:2376", 2)
+    df = ["FROM nginx:1.27.2-alpine", "COPY public/ /usr/share/nginx/html/"]
+    log.cmd('docker build -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA" .')
+    bk = BuildKit(log, df)
+    bk.start(["nginx:1.27.2-alpine"], "81B", "1.2MB")
+    bk.from_("1/2", "nginx:1.27.2-alpine", 5)
+    bk.context_()
+    bk.run("2/2", df[1], (), 0.1)
+    bk.export("registry.gitlab.example.com/web/landing:%s" % sha[:8])
+    footer(log, True)
+
+
+@corpus("near-miss-trivy-cves",
+        "docker executor, runner 17.8.3, trivy image; the scan finds HIGH CVEs whose titles say "
+        "unauthorized, denied, certificate and docker, and `--exit-code 1` fails the job")
+def nm_trivy(log):
+    r = Runner("17.8.3", "690ce25c", "docker-ci-06", "vr3k9mtx")
+    plain_job(log, r, "aquasec/trivy:0.58.1", "payments/api", 2213)
+    log.cmd('trivy image --exit-code 1 --severity HIGH,CRITICAL --no-progress "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA"')
+    log.out("""2025-02-04T10:21:07Z	INFO	[vuln] Vulnerability scanning is enabled
+2025-02-04T10:21:07Z	INFO	[secret] Secret scanning is enabled
+2025-02-04T10:21:12Z	INFO	Detected OS	family="alpine" version="3.19.1"
+2025-02-04T10:21:12Z	INFO	[alpine] Detecting vulnerabilities...	os_version="3.19" repository="3.19" pkg_num=41
+2025-02-04T10:21:12Z	INFO	Number of language-specific files	num=1
+2025-02-04T10:21:12Z	INFO	[gobinary] Detecting vulnerabilities...
+
+registry.gitlab.example.com/payments/api:4f1c2b9a (alpine 3.19.1)
+
+Total: 1 (HIGH: 1, CRITICAL: 0)
+
+┌────────────┬────────────────┬──────────┬────────┬───────────────────┬───────────────┬──────────────────────────────────────────────────────────┐
+│  Library   │ Vulnerability  │ Severity │ Status │ Installed Version │ Fixed Version │                          Title                           │
+├────────────┼────────────────┼──────────┼────────┼───────────────────┼───────────────┼──────────────────────────────────────────────────────────┤
+│ libcrypto3 │ CVE-2024-6119  │ HIGH     │ fixed  │ 3.1.4-r5          │ 3.1.7-r0      │ openssl: Possible denial of service in X.509 name checks │
+│            │                │          │        │                   │               │ https://avd.aquasec.com/nvd/cve-2024-6119                │
+└────────────┴────────────────┴──────────┴────────┴───────────────────┴───────────────┴──────────────────────────────────────────────────────────┘
+
+usr/local/bin/api (gobinary)
+
+Total: 2 (HIGH: 2, CRITICAL: 0)
+
+┌─────────────────────────────┬────────────────┬──────────┬────────┬───────────────────┬───────────────┬──────────────────────────────────────────────────────────────┐
+│           Library           │ Vulnerability  │ Severity │ Status │ Installed Version │ Fixed Version │                            Title                             │
+├─────────────────────────────┼────────────────┼──────────┼────────┼───────────────────┼───────────────┼──────────────────────────────────────────────────────────────┤
+│ github.com/docker/docker    │ CVE-2024-41110 │ CRITICAL │ fixed  │ v24.0.7+incompat… │ 23.0.15, 26.1.5, │ moby: Authz zero length regression                           │
+│                             │                │          │        │                   │ 27.1.1, 25.0.6   │ https://avd.aquasec.com/nvd/cve-2024-41110                   │
+├─────────────────────────────┼────────────────┼──────────┼────────┼───────────────────┼───────────────┼──────────────────────────────────────────────────────────────┤
+│ golang.org/x/crypto         │ CVE-2024-45337 │ CRITICAL │ fixed  │ v0.28.0           │ 0.31.0        │ golang.org/x/crypto/ssh: Misuse of                           │
+│                             │                │          │        │                   │               │ ServerConfig.PublicKeyCallback may cause authorization       │
+│                             │                │          │        │                   │               │ bypass in golang.org/x/crypto                                │
+└─────────────────────────────┴────────────────┴──────────┴────────┴───────────────────┴───────────────┴──────────────────────────────────────────────────────────────┘""")
+    footer(log, False)
+
+
+@corpus("near-miss-grype-cves",
+        "docker executor, runner 17.5.0, FF_TIMESTAMPS; grype lists vulnerabilities whose package names say "
+        "docker and whose ids describe unauthorized access, then fails on `--fail-on high`")
+def nm_grype(log):
+    log.timestamps = True
+    r = Runner("17.5.0", "8ec04662", "docker-ci-09", "bf2k7wqz", flags=["FF_TIMESTAMPS:true"])
+    plain_job(log, r, "anchore/grype:v0.84.0-debug", "tools/registry-sync", 1187)
+    log.cmd("grype dir:. --fail-on high --only-fixed")
+    log.out("""NAME                           INSTALLED               FIXED-IN                TYPE       VULNERABILITY        SEVERITY
+github.com/docker/distribution v2.8.1+incompatible     2.8.2-beta.1            go-module  GHSA-hqxw-f8mx-cpmw  High
+github.com/docker/docker       v20.10.24+incompatible  25.0.6                  go-module  GHSA-v23v-6jw2-98fq  Critical
+github.com/docker/docker       v20.10.24+incompatible  24.0.9                  go-module  GHSA-xw73-rw38-6vjc  Medium
+golang.org/x/net               v0.17.0                 0.23.0                  go-module  GHSA-4v7x-pqxf-cx7m  Medium""")
+    log.err("1 error occurred:\n\t* discovered vulnerabilities at or above the severity threshold")
+    footer(log, False)
+
+
+@corpus("near-miss-docker-py-409-remove-running",
+        "docker executor, runner 17.2.0, healthy dind; a pytest fixture's teardown removes a container that "
+        "is still running and docker-py raises APIError 409 Conflict: a test bug, not a name clash")
+def nm_dockerpy_409(log):
+    r = Runner("17.2.0", "6428c282", "docker-ci-01", "ak3m9fqp")
+    dind_job(log, r, "data/etl-runner", 3118, img="python:3.12.4-bookworm")
+    log.cmd("pip install -q -r requirements-test.txt")
+    log.cmd("pytest -q tests/integration")
+    log.out("""..........E                                                              [100%]
+==================================== ERRORS ====================================
+_________________ ERROR at teardown of test_worker_processes_batch _________________
+
+    @pytest.fixture
+    def worker(docker_client):
+        c = docker_client.containers.run("etl-worker:test", detach=True, name=f"worker-{uuid4().hex[:8]}")
+        yield c
+>       c.remove()
+
+tests/integration/conftest.py:31: 
+_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _
+/usr/local/lib/python3.12/site-packages/docker/models/containers.py:367: in remove
+    return self.client.api.remove_container(self.id, **kwargs)
+/usr/local/lib/python3.12/site-packages/docker/utils/decorators.py:19: in wrapped
+    return f(self, resource_id, *args, **kwargs)
+/usr/local/lib/python3.12/site-packages/docker/api/container.py:1037: in remove_container
+    self._raise_for_status(res)
+/usr/local/lib/python3.12/site-packages/docker/api/client.py:277: in _raise_for_status
+    raise create_api_error_from_http_exception(e) from e
+_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _
+
+E           docker.errors.APIError: 409 Client Error for http://docker:2375/v1.45/containers/8f2c91d0a4b7?v=False&link=False&force=False: Conflict ("cannot remove container "/worker-3fa9c1e2": container is running: stop the container before removing or force remove")
+
+/usr/local/lib/python3.12/site-packages/docker/errors.py:39: APIError
+=========================== short test summary info ============================
+ERROR tests/integration/test_worker.py::test_worker_processes_batch - docker.errors.APIError: 409 Client Error for http://docker:2375/v1.45/containers/8f2c91d0a4b7?v=False&link=False&force=False: Conflict ("cannot remove container "/worker-3fa9c1e2": container is running: stop the container before removing or force remove")
+10 passed, 1 error in 14.87s""")
+    footer(log, False)
+
+
+@corpus("near-miss-compose-unhealthy-db",
+        "docker executor, runner 17.6.0, FF_TIMESTAMPS; `docker compose up --wait` for integration tests: "
+        "the database container never becomes healthy (bad init script); the daemon works throughout")
+def nm_compose_unhealthy(log):
+    log.timestamps = True
+    r = Runner("17.6.0", "374d34fd", "docker-ci-07", "dm8q2wvc", flags=["FF_TIMESTAMPS:true"])
+    dind_job(log, r, "crm/contacts", 4470, img="docker:27.3.1", dind="docker:27.3.1-dind")
+    log.cmd("docker compose -f compose.ci.yml up -d --wait")
+    log.err("""
+ Network contacts_default  Creating
+ Network contacts_default  Created
+ Volume "contacts_pgdata"  Creating
+ Volume "contacts_pgdata"  Created
+ Container contacts-db-1  Creating
+ Container contacts-db-1  Created
+ Container contacts-api-1  Creating
+ Container contacts-api-1  Created
+ Container contacts-db-1  Starting
+ Container contacts-db-1  Started
+ Container contacts-db-1  Waiting
+ Container contacts-db-1  Error
+dependency failed to start: container contacts-db-1 is unhealthy""")
+    log.cmd("docker compose -f compose.ci.yml logs db | tail -n 5")
+    log.out("""db-1  | /usr/local/bin/docker-entrypoint.sh: running /docker-entrypoint-initdb.d/01-schema.sql
+db-1  | psql:/docker-entrypoint-initdb.d/01-schema.sql:14: ERROR:  syntax error at or near "PRIMARY"
+db-1  | LINE 3:     id uuid PRIMARY KEY DEFAULT gen_random_uuid() PRIMARY KEY,
+db-1  |                                                            ^
+db-1  | psql:/docker-entrypoint-initdb.d/01-schema.sql: ERROR: init script failed""")
+    footer(log, False)
+
+
+@corpus("near-miss-docker-run-tests-fail",
+        "docker executor, runner 16.9.0, healthy dind; the job runs the freshly built image's test suite "
+        "with `docker run` and the tests fail (exit code 1)")
+def nm_docker_run_tests(log):
+    r = Runner("16.9.0", "656c1943", "docker-ci-10", "jw5p9xcm")
+    dind_job(log, r, "ml/features", 1402)
+    log.cmd('docker run --rm "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA" python -m pytest -q')
+    log.out("""Unable to find image 'registry.gitlab.example.com/ml/features:1a2b3c4d' locally
+1a2b3c4d: Pulling from ml/features
+Digest: sha256:%s
+Status: Downloaded newer image for registry.gitlab.example.com/ml/features:1a2b3c4d
+..F....
+=================================== FAILURES ===================================
+_____________________________ test_scaler_roundtrip _____________________________
+tests/test_scaler.py:22: in test_scaler_roundtrip
+    assert restored == pytest.approx(values)
+E   assert [0.0, 0.5, 1.0] == approx([0.0 ± 1.0e-12, 0.5 ± 5.0e-07, 0.99 ± 9.9e-07])
+=========================== short test summary info ============================
+FAILED tests/test_scaler.py::test_scaler_roundtrip - assert [0.0, 0.5, 1.0] == approx([0.0, 0.5, 0.99])
+1 failed, 6 passed in 2.31s""" % digest("runimg" + log.name))
+    footer(log, False)
+
+
+@corpus("near-miss-iptables-test-job",
+        "docker executor, runner 17.3.1, a firewall-script test job in a plain alpine image (not privileged, "
+        "no dind): `iptables-restore --test` refuses to run without root, the same words the dind daemon "
+        "prints when unprivileged, but no daemon is involved")
+def nm_iptables_test(log):
+    r = Runner("17.3.1", "66269445", "ci-shared-02", "p2x8mbvd")
+    plain_job(log, r, "alpine:3.20.3", "netops/edge-firewall", 2966)
+    log.cmd("apk add --no-cache iptables >/dev/null")
+    log.cmd("iptables-restore --test rules/edge.v4")
+    log.err("iptables-restore v1.8.10 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)")
+    footer(log, False)
+
+
+@corpus("near-miss-iptables-test-job-with-dind",
+        "docker executor, runner 17.3.1, FF_TIMESTAMPS; the job has a healthy dind service for its image and "
+        "also unit-tests its firewall rules in the (unprivileged) job container: iptables refuses without "
+        "root there, while the daemon answers")
+def nm_iptables_dind(log):
+    log.timestamps = True
+    r = Runner("17.3.1", "66269445", "ci-shared-02", "p2x8mbvd", flags=["FF_TIMESTAMPS:true"])
+    dind_job(log, r, "netops/edge-gateway", 2967)
+    log.cmd("docker info --format '{{.ServerVersion}}'")
+    log.out("24.0.5")
+    log.cmd("apk add --no-cache iptables >/dev/null")
+    log.cmd("./test/firewall.sh")
+    log.out("loading rules/edge.v4 into a scratch table")
+    log.err("iptables v1.8.10 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)")
+    log.out("firewall test: FAILED (could not load rules)")
+    footer(log, False)
+
+
+@corpus("near-miss-mount-tmpfs-script",
+        "docker executor, runner 16.11.0, busybox-based job image, no dind; the test script mounts a tmpfs "
+        "for its cache and busybox `mount` refuses in an unprivileged container")
+def nm_mount_tmpfs(log):
+    r = Runner("16.11.0", "91a27b2a", "ci-shared-01", "bn6r2kqs")
+    plain_job(log, r, "alpine:3.19.1", "tools/fscache", 1840)
+    log.cmd("mkdir -p /mnt/ramcache && mount -t tmpfs -o size=256m tmpfs /mnt/ramcache")
+    log.err("mount: permission denied (are you root?)")
+    footer(log, False)
+
+
+@corpus("near-miss-cache-upload-dns-success",
+        "docker executor, runner 17.4.0; the job succeeds but the runner cannot upload the cache (its "
+        "object storage name does not resolve): a runner warning, not a daemon problem")
+def nm_cache_dns(log):
+    r = Runner("17.4.0", "b92ee590", "docker-ci-02", "t3xyf9ep")
+    plain_job(log, r, "node:20.18.1-bookworm", "web/admin-ui", 3502)
+    log.cmd("npm ci && npm run build")
+    log.out("added 812 packages in 21s\n\n> admin-ui@3.4.0 build\n> vite build\n\n✓ 1432 modules transformed.\n✓ built in 18.44s")
+    log.section_end("step_script")
+    log.section_start("archive_cache", "Saving cache for successful job")
+    log.notice("Creating cache node-modules-protected...")
+    log.out("node_modules/: found 41210 matching artifact files and directories%s" % RESET)
+    log.warningln('Uploading cache.zip to https://s3.runner-cache.example/runner/project/3502/node-modules-protected: '
+                  'Put "https://s3.runner-cache.example/runner/project/3502/node-modules-protected": dial tcp: '
+                  'lookup s3.runner-cache.example on 10.0.0.2:53: no such host')
+    log.warningln("Retrying...                                         %s  context=cache-uploader error=request redirected" % RESET)
+    log.notice("Failed to create cache")
+    log.section_end("archive_cache")
+    log.section_start("cleanup_file_variables", "Cleaning up project directory and file based variables")
+    log.section_end("cleanup_file_variables")
+    log.infoln("Job succeeded")
+
+
+@corpus("near-miss-deploy-remote-daemon-2375",
+        "docker executor, runner 17.9.0, FF_TIMESTAMPS; no dind service: a deploy job drives a remote swarm "
+        "manager over tcp://swarm-mgr-01.prod.example:2375 and the manager is down; none of the catalog's "
+        "dind/job-image classes applies")
+def nm_remote_daemon(log):
+    log.timestamps = True
+    r = Runner("17.9.0", "c0bb0a5b", "deploy-runner", "dq3v8nkm", flags=["FF_TIMESTAMPS:true"])
+    plain_job(log, r, "docker:27.3.1", "ops/stack", 611)
+    log.cmd("export DOCKER_HOST=tcp://swarm-mgr-01.prod.example:2375")
+    log.cmd("docker stack deploy --with-registry-auth -c stack.yml web")
+    log.err("Cannot connect to the Docker daemon at tcp://swarm-mgr-01.prod.example:2375. Is the docker daemon running?")
+    footer(log, False)
+
+
+@corpus("near-miss-deploy-remote-daemon-with-dind",
+        "docker executor, runner 17.9.0; the job builds with a healthy dind (push succeeds), then deploys to a "
+        "remote swarm manager at 10.40.2.11:2375 which refuses: the deploy target is down, dind is fine")
+def nm_remote_daemon_dind(log):
+    r = Runner("17.9.0", "c0bb0a5b", "deploy-runner", "dq3v8nkm")
+    sha = digest("sha" + log.name, 40)
+    set_vars(CI_REGISTRY_IMAGE="registry.gitlab.example.com/ops/portal", CI_COMMIT_SHORT_SHA=sha[:8])
+    dind_job(log, r, "ops/portal", 612, img="docker:27.3.1", dind="docker:27.3.1-dind")
+    login_ok(log)
+    df = ["FROM nginx:1.27.2-alpine", "COPY dist/ /usr/share/nginx/html/"]
+    log.cmd('docker build -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA" .')
+    bk = BuildKit(log, df)
+    bk.start(["nginx:1.27.2-alpine"], "81B", "2.4MB")
+    bk.from_("1/2", "nginx:1.27.2-alpine", 5)
+    bk.context_()
+    bk.run("2/2", df[1], (), 0.1)
+    bk.export("registry.gitlab.example.com/ops/portal:%s" % sha[:8])
+    push_ok(log, "$CI_REGISTRY_IMAGE", "$CI_COMMIT_SHORT_SHA", 4)
+    log.cmd("docker -H tcp://10.40.2.11:2375 service update --image \"$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA\" portal_web")
+    log.err('error during connect: Post "http://10.40.2.11:2375/v1.47/services/portal_web/update": dial tcp '
+            '10.40.2.11:2375: connect: connection refused')
+    footer(log, False)
+
+
+@corpus("near-miss-app-test-port-2375",
+        "docker executor, runner 16.8.1, Go image, no service; an integration test of the project's Docker "
+        "API proxy dials its own fake upstream on 127.0.0.1:2375 before the test server has started")
+def nm_app_2375(log):
+    r = Runner("16.8.1", "a6097117", "docker-ci-05", "qe4t7nvb")
+    plain_job(log, r, "golang:1.22.0-bookworm", "platform/sock-proxy", 3770)
+    log.cmd("go test -race ./...")
+    p = "gitlab.example.com/platform/sock-proxy"
+    log.out("""--- FAIL: TestProxyForwardsPing (0.01s)
+    proxy_test.go:58: GET /_ping: Get "http://127.0.0.1:2375/_ping": dial tcp 127.0.0.1:2375: connect: connection refused
+FAIL
+FAIL	%(p)s/internal/proxy	1.204s
+ok  	%(p)s/internal/filter	0.311s
+FAIL""" % dict(p=p))
+    footer(log, False)
+
+
+@corpus("near-miss-pip-ssl-in-run",
+        "docker executor, runner 17.1.0, legacy builder; pip inside a RUN step behind an intercepting proxy "
+        "fails certificate verification: the build container's trust store, not the daemon's")
+def nm_pip_ssl(log):
+    r = Runner("17.1.0", "2b813ade", "dmz-runner-02", "gz7c3kfn")
+    dind_job(log, r, "ml/scoring-batch", 978)
+    log.cmd('DOCKER_BUILDKIT=0 docker build -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA" .')
+    log.err(LEGACY_DEPRECATED)
+    log.out("Sending build context to Docker daemon  90.11kB")
+    legacy_from(log, "python:3.11.9-slim", 1, 4)
+    legacy_step(log, 2, 4, "COPY requirements.txt .", run=False)
+    log.out("Step 3/4 : RUN pip install --no-cache-dir -r requirements.txt")
+    log.out(" ---> Running in %s" % digest("pips" + log.name, 12))
+    log.out("WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection "
+            "broken by 'SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
+            "failed: self-signed certificate in certificate chain (_ssl.c:1006)'))': /simple/numpy/")
+    log.out("Could not fetch URL https://pypi.org/simple/numpy/: There was a problem confirming the ssl certificate: "
+            "HTTPSConnectionPool(host='pypi.org', port=443): Max retries exceeded with url: /simple/numpy/ (Caused by "
+            "SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+            "self-signed certificate in certificate chain (_ssl.c:1006)'))) - skipping")
+    log.out("ERROR: Could not find a version that satisfies the requirement numpy==1.26.4 (from versions: none)")
+    log.out("ERROR: No matching distribution found for numpy==1.26.4")
+    log.err("The command '/bin/sh -c pip install --no-cache-dir -r requirements.txt' returned a non-zero code: 1")
+    footer(log, False)
+
+
+@corpus("near-miss-ssh-deploy-denied",
+        "docker executor, runner 17.0.1; a deploy step's ssh to the app host is refused (publickey) after "
+        "the image was pushed: permission denied, but not a registry's")
+def nm_ssh_denied(log):
+    r = Runner("17.0.1", "b3e4fb64", "deploy-runner", "dq3v8nkm")
+    plain_job(log, r, "alpine:3.20.3", "ops/blog", 619)
+    log.cmd('ssh -o StrictHostKeyChecking=yes deploy@app-01.prod.example "docker compose pull && docker compose up -d"')
+    log.err("Warning: Permanently added 'app-01.prod.example' (ED25519) to the list of known hosts.")
+    log.err("deploy@app-01.prod.example: Permission denied (publickey).")
+    footer(log, False, exit_code=255)
+
+
+@corpus("near-miss-hadolint-fails",
+        "docker executor, runner 17.10.1, hadolint image; the Dockerfile lint fails on DL3007 (FROM ...:latest) "
+        "and DL3008: rules about the project's Dockerfile, no build ran")
+def nm_hadolint(log):
+    r = Runner("17.10.1", "f5dfa4d6", "docker-ci-01", "ak3m9fqp")
+    plain_job(log, r, "hadolint/hadolint:v2.12.0-debian", "web/cms", 2019)
+    log.cmd("hadolint --failure-threshold warning Dockerfile")
+    log.out("""Dockerfile:1 DL3007 warning: Using latest is prone to errors if the image will ever update. Pin the version explicitly to a release tag
+Dockerfile:4 DL3008 warning: Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`
+Dockerfile:4 DL3009 info: Delete the apt-get lists after installing something""")
+    footer(log, False)
+
+
+@corpus("near-miss-gradle-tests-docker-names",
+        "docker executor, runner 17.8.0, FF_TIMESTAMPS, gradle image, no service; unit tests named after "
+        "the project's Docker image builder fail on an assertion")
+def nm_gradle(log):
+    log.timestamps = True
+    r = Runner("17.8.0", "e4f782b3", "java-builds-runner", "rk7c4dzm", flags=["FF_TIMESTAMPS:true"])
+    plain_job(log, r, "gradle:8.10.2-jdk21", "billing/invoicer", 819)
+    log.cmd("gradle test --no-daemon")
+    log.out("""
+> Task :compileJava
+> Task :compileTestJava
+> Task :test
+
+DockerImageTagTest > tagIsDerivedFromCommit() FAILED
+    org.opentest4j.AssertionFailedError: expected: <registry.example.com/billing/invoicer:1a2b3c4d> but was: <registry.example.com/billing/invoicer:latest>
+        at app//com.example.billing.docker.DockerImageTagTest.tagIsDerivedFromCommit(DockerImageTagTest.java:27)
+
+14 tests completed, 1 failed
+
+> Task :test FAILED
+
+FAILURE: Build failed with an exception.
+
+* What went wrong:
+Execution failed for task ':test'.
+> There were failing tests. See the report at: file:///builds/billing/invoicer/build/reports/tests/test/index.html
+
+BUILD FAILED in 41s
+3 actionable tasks: 3 executed""")
+    footer(log, False)
+
+
+@corpus("near-miss-apk-fetch-in-run-buildkit",
+        "docker executor, runner 18.2.0, FF_TIMESTAMPS; `apk add` inside a BuildKit RUN step cannot fetch "
+        "the index (DNS) and then cannot find the package")
+def nm_apk_run(log):
+    log.timestamps = True
+    r = Runner("18.2.0", "1ea6a3b4", "docker-ci-03", "hb2n6wxd", flags=["FF_TIMESTAMPS:true"])
+    dind_job(log, r, "tools/linkcheck", 5521, img="docker:27.3.1", dind="docker:27.3.1-dind")
+    df = ["FROM alpine:3.20.3", "RUN apk add --no-cache curl jq", "COPY check.sh /usr/local/bin/"]
+    log.cmd('docker build -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA" .')
+    bk = BuildKit(log, df)
+    bk.start(["alpine:3.20.3"], "97B", "2.1kB")
+    bk.from_("1/3", "alpine:3.20.3", 1)
+    bk.context_()
+    bk.fail("2/3", df[1], [
+        (0.212, "fetch https://dl-cdn.alpinelinux.org/alpine/v3.20/main/x86_64/APKINDEX.tar.gz"),
+        (10.23, "WARNING: fetching https://dl-cdn.alpinelinux.org/alpine/v3.20/main: DNS lookup error"),
+        (10.23, "fetch https://dl-cdn.alpinelinux.org/alpine/v3.20/community/x86_64/APKINDEX.tar.gz"),
+        (20.25, "WARNING: fetching https://dl-cdn.alpinelinux.org/alpine/v3.20/community: DNS lookup error"),
+        (20.26, "ERROR: unable to select packages:"),
+        (20.26, "  curl (no such package):"),
+        (20.26, "    required by: world[curl]"),
+        (20.26, "  jq (no such package):"),
+        (20.26, "    required by: world[jq]")], line_no=2)
+    footer(log, False)
