@@ -599,3 +599,156 @@ def nm_apk_run(log):
         (20.26, "  jq (no such package):"),
         (20.26, "    required by: world[jq]")], line_no=2)
     footer(log, False)
+
+
+TC_HEAD = """[INFO] Running com.example.orders.OrderRepositoryIT
+10:41:02.113 [main] INFO org.testcontainers.images.PullPolicy -- Image pull policy will be performed by: DefaultPullPolicy()
+10:41:02.120 [main] INFO org.testcontainers.utility.ImageNameSubstitutor -- Image name substitution will be performed by: DefaultImageNameSubstitutor (composite of 'ConfigurationFileImageNameSubstitutor' and 'PrefixingImageNameSubstitutor')"""
+
+TC_TAIL = """	DockerDesktopClientProviderStrategy: failed with exception NullPointerException (Cannot invoke "java.nio.file.Path.toString()" because the return value of "org.testcontainers.dockerclient.DockerDesktopClientProviderStrategy.getSocketPath()" is null)As no valid configuration was found, execution cannot continue.
+See https://java.testcontainers.org/on_failure.html for more details.
+[ERROR] Tests run: 3, Failures: 0, Errors: 3, Skipped: 0, Time elapsed: 0.512 s <<< FAILURE! -- in com.example.orders.OrderRepositoryIT
+[ERROR] com.example.orders.OrderRepositoryIT -- Time elapsed: 0.512 s <<< ERROR!
+java.lang.IllegalStateException: Could not find a valid Docker environment. Please see logs and check configuration
+[INFO] 
+[INFO] Results:
+[INFO] 
+[ERROR] Errors: 
+[ERROR]   OrderRepositoryIT » IllegalState Could not find a valid Docker environment. Please see logs and check configuration
+[INFO] 
+[ERROR] Tests run: 41, Failures: 0, Errors: 3, Skipped: 0
+[INFO] BUILD FAILURE"""
+
+
+@corpus("daemon-unix-socket-testcontainers-no-service",
+        "docker executor, runner 17.6.0, Maven image, no service and no DOCKER_HOST; Testcontainers tries the "
+        "default socket, which the job container does not have (NoSuchFileException /var/run/docker.sock): "
+        "the client falls back to a socket that is not there",
+        causes=["daemon-unix-socket"])
+def tc_no_service(log):
+    r = Runner("17.6.0", "374d34fd", "java-builds-runner", "rk7c4dzm")
+    plain_job(log, r, "maven:3.9.6-eclipse-temurin-21", "shop/orders", 4871)
+    log.cmd("mvn -B verify")
+    log.out(TC_HEAD)
+    log.out("""10:41:02.412 [main] ERROR org.testcontainers.dockerclient.DockerClientProviderStrategy -- Could not find a valid Docker environment. Please check configuration. Attempted configurations were:
+	UnixSocketClientProviderStrategy: failed with exception InvalidConfigurationException (Could not find unix domain socket). Root cause NoSuchFileException (/var/run/docker.sock)""")
+    log.out(TC_TAIL)
+    footer(log, False)
+
+
+@corpus("daemon-tls-port-testcontainers-2375",
+        "docker executor, runner 17.6.0, FF_TIMESTAMPS; dind 24.0.5 serves TLS on 2376 but the job sets "
+        "DOCKER_HOST tcp://docker:2375 for Testcontainers: its environment strategy is refused on 2375 and "
+        "the socket fallback fails too; the refused address is the cause, not the missing socket",
+        causes=["daemon-tls-port"])
+def tc_2375(log):
+    log.timestamps = True
+    r = Runner("17.6.0", "374d34fd", "java-builds-runner", "rk7c4dzm", flags=["FF_TIMESTAMPS:true"])
+    dind_job(log, r, "shop/payments", 4872, img="maven:3.9.6-eclipse-temurin-21")
+    log.cmd("mvn -B verify")
+    log.out(TC_HEAD)
+    log.out("""10:41:02.412 [main] ERROR org.testcontainers.dockerclient.DockerClientProviderStrategy -- Could not find a valid Docker environment. Please check configuration. Attempted configurations were:
+	EnvironmentAndSystemPropertyClientProviderStrategy: failed with exception HttpHostConnectException (Connect to http://docker:2375 [docker/172.17.0.3] failed: Connection refused)
+	UnixSocketClientProviderStrategy: failed with exception InvalidConfigurationException (Could not find unix domain socket). Root cause NoSuchFileException (/var/run/docker.sock)""")
+    log.out(TC_TAIL)
+    footer(log, False)
+
+
+@corpus("near-miss-after-script-docker-missing",
+        "docker executor, runner 17.7.0, golang image; the unit tests fail, then a shared after_script runs "
+        "`docker logout` in an image without docker: after_script cannot fail a job, the tests did")
+def nm_after_script(log):
+    r = Runner("17.7.0", "3153ccc6", "docker-ci-05", "qe4t7nvb")
+    plain_job(log, r, "golang:1.23.4-bookworm", "platform/quota", 5121)
+    log.cmd("go test ./...")
+    log.out("""--- FAIL: TestQuotaExceeded (0.00s)
+    quota_test.go:33: expected ErrQuota, got <nil>
+FAIL
+FAIL	gitlab.example.com/platform/quota/internal/limits	0.014s
+FAIL""")
+
+    def after():
+        log.cmd('docker logout "$CI_REGISTRY" || true')
+        log.err("/bin/sh: eval: line 152: docker: not found")
+    footer(log, False, after=after)
+
+
+@corpus("near-miss-npm-publish-e403",
+        "docker executor, runner 17.3.1, node image; `npm publish` is refused (E403) by the npm registry: a "
+        "package registry's permission, not a container registry's")
+def nm_npm_publish(log):
+    r = Runner("17.3.1", "66269445", "ci-shared-02", "p2x8mbvd")
+    plain_job(log, r, "node:20.18.1-bookworm", "ui/widgets", 2970)
+    log.cmd("npm publish --access public")
+    log.err("""npm notice Publishing to https://registry.npmjs.org/ with tag latest and public access
+npm error code E403
+npm error 403 403 Forbidden - PUT https://registry.npmjs.org/@example-ui%2fwidgets - You do not have permission to publish "@example-ui/widgets". Are you logged in as the correct user?
+npm error 403 In most cases, you or one of your dependencies are requesting
+npm error 403 a package version that is forbidden by your security policy, or
+npm error 403 on a server you do not have access to.
+npm error A complete log of this run can be found in: /root/.npm/_logs/2024-08-30T09_12_01_551Z-debug-0.log""")
+    footer(log, False)
+
+
+@corpus("near-miss-maven-deploy-401",
+        "docker executor, runner 16.5.0, Maven image; `mvn deploy` to the GitLab package registry gets 401: "
+        "Maven's credentials in ci_settings.xml, not a container registry")
+def nm_mvn_deploy(log):
+    r = Runner("16.5.0", "853330f9", "java-builds-runner", "rk7c4dzm")
+    plain_job(log, r, "maven:3.9.5-eclipse-temurin-17", "billing/pricing", 821)
+    log.cmd("mvn -B deploy -s ci_settings.xml -DskipTests")
+    log.out("""[INFO] --- deploy:3.1.1:deploy (default-deploy) @ pricing ---
+[INFO] Uploading to gitlab-maven: https://gitlab.example.com/api/v4/projects/821/packages/maven/com/example/pricing/1.4.0/pricing-1.4.0.jar
+[INFO] ------------------------------------------------------------------------
+[INFO] BUILD FAILURE
+[INFO] ------------------------------------------------------------------------
+[ERROR] Failed to execute goal org.apache.maven.plugins:maven-deploy-plugin:3.1.1:deploy (default-deploy) on project pricing: Failed to deploy artifacts: Could not transfer artifact com.example:pricing:jar:1.4.0 from/to gitlab-maven (https://gitlab.example.com/api/v4/projects/821/packages/maven): status code: 401, reason phrase: Unauthorized (401) -> [Help 1]""")
+    footer(log, False)
+
+
+@corpus("near-miss-kubectl-rbac-forbidden",
+        "kubernetes executor, runner 17.0.0; the deploy's service account may not patch the deployment: "
+        "Kubernetes RBAC says forbidden, no registry or daemon involved")
+def nm_kubectl_rbac(log):
+    r = Runner("17.0.0", "44feccdf", "k8s-deploy-runner", "c9w2rzpk", executor="kubernetes")
+    prepare_k8s(log, r, "bitnami/kubectl:1.30.4", "gitlab-runner", 3392, "p4m7x2kd", svc_count=0)
+    get_sources(log, "platform/manifests", digest("sha" + log.name, 40))
+    step_script(log)
+    log.cmd('kubectl -n prod set image deployment/web web="$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA"')
+    log.err('Error from server (Forbidden): deployments.apps "web" is forbidden: User "system:serviceaccount:ci:deployer" '
+            'cannot patch resource "deployments" in API group "apps" in the namespace "prod"')
+    footer(log, False)
+
+
+@corpus("near-miss-docker-ssh-host-publickey",
+        "docker executor, runner 17.8.0, FF_TIMESTAMPS, docker CLI image, no service; `docker -H ssh://...` "
+        "deploys to a remote host and ssh refuses the key: the deploy host's access, not a local daemon")
+def nm_docker_ssh(log):
+    log.timestamps = True
+    r = Runner("17.8.0", "e4f782b3", "deploy-runner", "dq3v8nkm", flags=["FF_TIMESTAMPS:true"])
+    plain_job(log, r, "docker:27.3.1-cli", "ops/blog", 620)
+    log.cmd("docker -H ssh://deploy@app-01.prod.example compose up -d")
+    log.err('error during connect: Get "http://docker.example.com/v1.47/containers/json?all=1&filters=%7B%22label%22%3A%7B%22'
+            'com.docker.compose.project%3Dblog%22%3Atrue%7D%7D": command [ssh -o ConnectTimeout=30 -T -l deploy -- '
+            'app-01.prod.example docker system dial-stdio] has exited with exit status 255, make sure the URL is valid, '
+            'and Docker 18.09 or later is installed on the remote host: stderr=deploy@app-01.prod.example: Permission '
+            'denied (publickey).')
+    footer(log, False)
+
+
+@corpus("near-miss-sonar-not-authorized",
+        "docker executor, runner 17.9.0, sonar-scanner image; the scanner's token is rejected (`Not "
+        "authorized`): a code-quality server's authentication")
+def nm_sonar(log):
+    r = Runner("17.9.0", "c0bb0a5b", "docker-ci-01", "ak3m9fqp")
+    plain_job(log, r, "sonarsource/sonar-scanner-cli:5.0.1", "payments/api", 2214)
+    log.cmd("sonar-scanner -Dsonar.qualitygate.wait=true")
+    log.out("""INFO: Scanner configuration file: /opt/sonar-scanner/conf/sonar-scanner.properties
+INFO: Project root configuration file: /builds/payments/api/sonar-project.properties
+INFO: SonarScanner 5.0.1.3006
+INFO: ------------------------------------------------------------------------
+INFO: EXECUTION FAILURE
+INFO: ------------------------------------------------------------------------
+ERROR: Error during SonarScanner execution
+ERROR: Not authorized. Analyzing this project requires authentication. Please check the user token in the property 'sonar.token' or the credentials in the properties 'sonar.login' and 'sonar.password'.""")
+    footer(log, False)

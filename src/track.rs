@@ -118,6 +118,12 @@ impl Tracker {
         self.sections.last().map(String::as_str)
     }
 
+    /// Inside the runner's `after_script` section (or a section the script
+    /// opened within it).
+    pub(crate) fn in_after_script(&self) -> bool {
+        self.sections.iter().any(|s| s == "after_script")
+    }
+
     fn source(&mut self, header: Option<Header>, text: &[u8], trimmed: &[u8]) -> Source {
         if trimmed == b"Service container logs:" {
             self.service_block = true;
