@@ -752,3 +752,33 @@ INFO: ------------------------------------------------------------------------
 ERROR: Error during SonarScanner execution
 ERROR: Not authorized. Analyzing this project requires authentication. Please check the user token in the property 'sonar.token' or the credentials in the properties 'sonar.login' and 'sonar.password'.""")
     footer(log, False)
+
+
+@corpus("near-miss-postgres-service-dockerio-unhealthy",
+        "docker executor, runner 17.4.0, python image with a `docker.io/library/postgres:16.4` service that "
+        "exits at once (no POSTGRES_PASSWORD): the runner's health-check warning names a container with "
+        "`docker.io` in it, but the service is the database, not a daemon; the tests then fail to connect")
+def nm_pg_dockerio(log):
+    r = Runner("17.4.0", "b92ee590", "docker-ci-04", "fy2m8rbq")
+    img, svc, pid = "python:3.12.4-bookworm", "docker.io/library/postgres:16.4", 3140
+
+    def health():
+        name = container_name(log, pid, svc)
+        health_block(log, name, 'service "%s-wait-for-service" timeout' % name,
+                     checker=["%s waiting for TCP connection to 172.17.0.2 on [5432]..." % iso(log.t - 29, 9)],
+                     service_lines=[
+                         (0.4, "Error: Database is uninitialized and superuser password is not specified."),
+                         (0.4, "       You must specify POSTGRES_PASSWORD to a non-empty value for the"),
+                         (0.4, '       superuser. For example, "-e POSTGRES_PASSWORD=password" on "docker run".')])
+
+    prepare_docker(log, r, img, [svc], health=health)
+    prepare_script(log, docker_job_host(log, pid))
+    get_sources(log, "data/ledger-api", digest("sha" + log.name, 40))
+    step_script(log, img)
+    log.cmd("pytest -q")
+    log.out("""E   psycopg.OperationalError: connection failed: connection to server at "postgres" (172.17.0.2), port 5432 failed: Connection refused
+E   	Is the server running on that host and accepting TCP/IP connections?
+=========================== short test summary info ============================
+ERROR tests/test_repository.py - psycopg.OperationalError: connection failed: connection to server at "postgres" (172.17.0.2), port 5432 failed: Connection refused
+1 error in 0.41s""")
+    footer(log, False)
