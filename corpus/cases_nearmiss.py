@@ -782,3 +782,25 @@ E   	Is the server running on that host and accepting TCP/IP connections?
 ERROR tests/test_repository.py - psycopg.OperationalError: connection failed: connection to server at "postgres" (172.17.0.2), port 5432 failed: Connection refused
 1 error in 0.41s""")
     footer(log, False)
+
+
+@corpus("near-miss-runner-pull-timeout-service-image",
+        "docker executor, runner 17.5.0, FF_TIMESTAMPS; the runner host's own daemon cannot reach Docker Hub to "
+        "pull the dind service image (client timeout): the runner host's network or proxy, which no dind "
+        "setting can fix; the job never starts")
+def nm_runner_pull_timeout(log):
+    log.timestamps = True
+    r = Runner("17.5.0", "8ec04662", "docker-ci-13", "zk4m7qpd", flags=["FF_TIMESTAMPS:true"])
+    img, svc = "docker:27.3.1", "docker:27.3.1-dind"
+    runner_header(log, r)
+    log.section_start("prepare_executor", 'Preparing the "docker" executor')
+    log.println("Using Docker executor with image %s ..." % img)
+    log.println("Starting service %s..." % svc)
+    log.println("Using effective pull policy of [always] for container %s" % svc)
+    log.println("Pulling docker image %s ..." % svc)
+    log.wait(30.2)
+    err = ('Error response from daemon: Get "https://registry-1.docker.io/v2/": net/http: request canceled while '
+           'waiting for connection (Client.Timeout exceeded while awaiting headers) (manager.go:250:0s)')
+    log.warningln('Failed to pull image with policy "always": ' + err)
+    log.section_end("prepare_executor")
+    log.errorln('Job failed: failed to pull image "%s" with specified policies [always]: %s' % (svc, err))
