@@ -804,3 +804,31 @@ def nm_runner_pull_timeout(log):
     log.warningln('Failed to pull image with policy "always": ' + err)
     log.section_end("prepare_executor")
     log.errorln('Job failed: failed to pull image "%s" with specified policies [always]: %s' % (svc, err))
+
+
+@corpus("near-miss-retry-wrapper-greps-errors",
+        "docker executor, runner 17.10.0, FF_TIMESTAMPS, healthy dind; the script's pull wrapper greps its own "
+        "output for `toomanyrequests: ` and `x509: certificate signed by unknown authority` (the echoed script "
+        "lines carry the words), the pull succeeds and the unit tests in the image fail")
+def nm_retry_wrapper(log):
+    log.timestamps = True
+    r = Runner("17.10.0", "8b64d7f2", "docker-ci-02", "t3xyf9ep", flags=["FF_TIMESTAMPS:true"])
+    dind_job(log, r, "shop/catalog", 4412, img="docker:27.3.1", dind="docker:27.3.1-dind")
+    log.cmd('for i in 1 2 3; do docker pull "$TEST_IMAGE" > pull.log 2>&1 && break; if grep -q "toomanyrequests: " '
+            'pull.log; then echo "rate limited, waiting"; sleep 60; else cat pull.log; exit 1; fi; done')
+    log.cmd("! grep -q 'x509: certificate signed by unknown authority' pull.log")
+    log.cmd('docker run --rm "$TEST_IMAGE" npm test -- --ci')
+    log.out("""
+> catalog@2.3.0 test
+> jest --ci
+
+FAIL src/price.test.js
+  ● formatPrice › rounds half up
+
+    expect(received).toBe(expected) // Object.is equality
+
+    Expected: "10.01"
+    Received: "10.00"
+
+Tests:       1 failed, 37 passed, 38 total""")
+    footer(log, False)

@@ -540,8 +540,11 @@ impl LineScan<'_> {
                     // The runner ignores after_script's exit status, so what it
                     // prints (a `docker logout` in an image without docker, a
                     // clean-up against a daemon that is gone) cannot be why the
-                    // job failed: the failure is in the script before it.
+                    // job failed: the failure is in the script before it. And a
+                    // script line's echo is the script's text, not evidence
+                    // unless the pattern reads script text.
                     if !pattern.accepts_source(info.source)
+                        || !pattern.accepts_prompt(info.prompt)
                         || !pattern.accepts_build_output(info.in_build_step)
                         || (info.source == Source::Job
                             && (self.tracker.in_after_script()
@@ -711,6 +714,15 @@ Cannot connect to the Docker daemon at tcp://docker:2375. Is it\n";
         let got = hits(&sc, &sc.scan_bytes(log));
         let lines: Vec<u64> = got.iter().map(|h| h.1).collect();
         assert_eq!(lines, vec![2, 8], "{got:?}");
+    }
+
+    #[test]
+    fn a_script_line_echo_is_not_evidence() {
+        let sc = scanner();
+        let log = b"\x1b[32;1m$ grep -q 'Cannot connect to the Docker daemon at tcp://docker:2375. Is' out.log\x1b[0;m\n\
+  $ echo 'Cannot connect to the Docker daemon at tcp://docker:2375. Is'\n\
+Cannot connect to the Docker daemon at tcp://docker:2375. Is it\n";
+        assert_eq!(hits(&sc, &sc.scan_bytes(log)), vec![("connect".into(), 3, Source::Job)]);
     }
 
     #[test]
