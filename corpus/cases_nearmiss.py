@@ -832,3 +832,32 @@ FAIL src/price.test.js
 
 Tests:       1 failed, 37 passed, 38 total""")
     footer(log, False)
+
+
+@corpus("near-miss-cache-pull-tolerated-first-run",
+        "docker executor, runner 17.8.0, healthy dind; the script warms the build cache with `docker pull "
+        "example-ci/geo-api:cache || true`, which does not exist yet on Docker Hub (pull access denied), then the "
+        "build's own test step fails: the tolerated pull is neither a credential problem nor the failure")
+def nm_cache_pull(log):
+    r = Runner("17.8.0", "e4f782b3", "docker-ci-03", "hb2n6wxd")
+    dind_job(log, r, "geo/geo-api", 2861, img="docker:27.3.1", dind="docker:27.3.1-dind")
+    log.cmd("docker pull example-ci/geo-api:cache || true")
+    log.err("Error response from daemon: pull access denied for example-ci/geo-api, repository does not exist or may "
+            "require 'docker login': denied: requested access to the resource is denied")
+    df = ["FROM golang:1.23.4-alpine", "WORKDIR /src", "COPY . .", "RUN go test ./...",
+          "RUN CGO_ENABLED=0 go build -o /out/geo-api ./cmd/geo-api"]
+    log.cmd("docker build --cache-from example-ci/geo-api:cache -t geo-api:ci .")
+    bk = BuildKit(log, df)
+    bk.start(["golang:1.23.4-alpine"], "190B", "1.21MB")
+    bk.from_("1/5", "golang:1.23.4-alpine", 5)
+    bk.context_()
+    bk.run("2/5", "WORKDIR /src", (), 0.0)
+    bk.run("3/5", "COPY . .", (), 0.1)
+    bk.fail("4/5", df[3], [
+        (9.81, "--- FAIL: TestTileBounds (0.00s)"),
+        (9.81, "    tiles_test.go:44: bounds for z=3 x=2 y=1: got [-90 0 -45 45], want [-90 0 -45 40.9799]"),
+        (9.82, "FAIL"),
+        (9.82, "FAIL\tgitlab.example.com/geo/geo-api/internal/tiles\t0.021s"),
+        (9.90, "ok  \tgitlab.example.com/geo/geo-api/internal/store\t0.118s"),
+        (9.91, "FAIL")], line_no=4)
+    footer(log, False)
