@@ -861,3 +861,40 @@ def nm_cache_pull(log):
         (9.90, "ok  \tgitlab.example.com/geo/geo-api/internal/store\t0.118s"),
         (9.91, "FAIL")], line_no=4)
     footer(log, False)
+
+
+@corpus("near-miss-dind-27-ip6tables-warning-success",
+        "docker executor, runner 17.6.0, FF_TIMESTAMPS, CI_DEBUG_SERVICES; dind 27.3.1 on a host without IPv6 "
+        "NAT: dockerd warns that ip6tables is enabled but its chains cannot be set up (nf_tables `Could not "
+        "fetch rule set generation id: Invalid argument`) and starts anyway (moby allows this since 27.0); "
+        "build and push succeed")
+def nm_dind27_ip6(log):
+    log.timestamps = True
+    r = Runner("17.6.0", "374d34fd", "docker-ci-12", "lc4w8pnh",
+               flags=["FF_TIMESTAMPS:true", "CI_DEBUG_SERVICES:true"])
+    sha = digest("sha" + log.name, 40)
+    set_vars(CI_REGISTRY_IMAGE="registry.gitlab.example.com/search/indexer", CI_COMMIT_SHORT_SHA=sha[:8])
+    img, dind, pid = "docker:27.3.1", "docker:27.3.1-dind", 6121
+    prepare_docker(log, r, img, [dind], wait=False)
+    start = dockerd_lines(log, "27.3.1", containerd="v1.7.22")
+    i = next(k for k, l in enumerate(start) if "Loading containers: start." in l)
+    warn = ('time="%s" level=warning msg="ip6tables is enabled, but cannot set up ip6tables chains" '
+            'error="failed to create NAT chain DOCKER: iptables failed: ip6tables --wait -t nat -N DOCKER: '
+            'ip6tables v1.8.10 (nf_tables): Could not fetch rule set generation id: Invalid argument\\n '
+            '(exit status 4)"' % start[i].split('"')[1])
+    svc_lines = dind_cert_lines() + start[:i + 1] + [warn] + start[i + 1:]
+    prepare_script(log, docker_job_host(log, pid),
+                   during=lambda: log.svc("docker", "\n".join(svc_lines), 0.01))
+    get_sources(log, "search/indexer", sha)
+    step_script(log, img)
+    login_ok(log)
+    df = ["FROM alpine:3.20.3", "COPY indexer /usr/local/bin/indexer", 'ENTRYPOINT ["indexer"]']
+    log.cmd('docker build -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA" .')
+    bk = BuildKit(log, df)
+    bk.start(["alpine:3.20.3"], "96B", "12.9MB")
+    bk.from_("1/2", "alpine:3.20.3", 1)
+    bk.context_()
+    bk.run("2/2", df[1], (), 0.2)
+    bk.export("registry.gitlab.example.com/search/indexer:%s" % sha[:8])
+    push_ok(log, "$CI_REGISTRY_IMAGE", "$CI_COMMIT_SHORT_SHA", 3)
+    footer(log, True)
