@@ -898,3 +898,32 @@ def nm_dind27_ip6(log):
     bk.export("registry.gitlab.example.com/search/indexer:%s" % sha[:8])
     push_ok(log, "$CI_REGISTRY_IMAGE", "$CI_COMMIT_SHORT_SHA", 3)
     footer(log, True)
+
+
+@corpus("near-miss-compose-probe-falls-back",
+        "docker executor, runner 16.11.0, healthy dind 20.10; the script probes `docker compose version || "
+        "docker-compose version`: the CLI has no compose plugin, Compose v1 answers and brings the test stack "
+        "up, and the API tests fail: the probe's failure is expected, Compose is there")
+def nm_compose_probe(log):
+    r = Runner("16.11.0", "91a27b2a", "docker-ci-06", "vr3k9mtx")
+    dind_job(log, r, "crm/contacts-api", 4471, img="registry.gitlab.example.com/ci/images/docker-compose:1.29.2",
+             dind="docker:20.10.24-dind")
+    log.cmd("docker compose version || docker-compose version")
+    log.err("docker: 'compose' is not a docker command.\nSee 'docker --help'")
+    log.out("""docker-compose version 1.29.2, build 5becea4c
+docker-py version: 5.0.0
+CPython version: 3.7.10
+OpenSSL version: OpenSSL 1.1.1k  25 Mar 2021""")
+    log.cmd("docker-compose -f compose.ci.yml run --rm tests")
+    log.err("""Creating network "contacts-api_default" with the default driver
+Creating contacts-api_db_1 ... 
+Creating contacts-api_db_1 ... done
+Creating contacts-api_tests_run ... 
+Creating contacts-api_tests_run ... done""")
+    log.out("""============================= test session starts ==============================
+collected 21 items
+
+tests/test_api.py ....F................                                  [100%]
+FAILED tests/test_api.py::test_health - AssertionError: 503 != 200
+========================= 1 failed, 20 passed in 3.12s =========================""")
+    footer(log, False)
