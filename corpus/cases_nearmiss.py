@@ -927,3 +927,32 @@ tests/test_api.py ....F................                                  [100%]
 FAILED tests/test_api.py::test_health - AssertionError: 503 != 200
 ========================= 1 failed, 20 passed in 3.12s =========================""")
     footer(log, False)
+
+
+@corpus("near-miss-docker-cli-installed-on-demand",
+        "docker executor, runner 17.9.0, FF_TIMESTAMPS, alpine 3.19 job image with a healthy dind service; the "
+        "script probes `docker --version || apk add docker-cli`: the probe fails (`docker: not found`), the "
+        "client is installed and builds; the build's own RUN step then fails on a lint error")
+def nm_cli_on_demand(log):
+    log.timestamps = True
+    r = Runner("17.9.0", "c0bb0a5b", "docker-ci-07", "dm8q2wvc", flags=["FF_TIMESTAMPS:true"])
+    dind_job(log, r, "web/docs-site", 4013, img="alpine:3.19.1", dind="docker:27.3.1-dind")
+    log.cmd("docker --version || apk add --no-cache docker-cli")
+    log.err("/bin/sh: docker: not found")
+    apk_add(log, [("ca-certificates", "20240705-r0"), ("libseccomp", "2.5.5-r1"), ("docker-cli", "25.0.5-r1")])
+    log.cmd("docker --version")
+    log.out("Docker version 25.0.5, build 5dc9bcc")
+    df = ["FROM node:20.18.1-alpine", "WORKDIR /site", "COPY . .", "RUN npm ci && npm run lint && npm run build"]
+    log.cmd('docker build -t "docs-site:$CI_COMMIT_SHORT_SHA" .')
+    bk = BuildKit(log, df)
+    bk.start(["node:20.18.1-alpine"], "130B", "9.82MB")
+    bk.from_("1/4", "node:20.18.1-alpine", 4)
+    bk.context_()
+    bk.run("2/4", "WORKDIR /site", (), 0.0)
+    bk.run("3/4", "COPY . .", (), 0.2)
+    bk.fail("4/4", df[3], [
+        (14.2, "added 611 packages in 13s"),
+        (15.9, "/site/src/pages/index.md"),
+        (15.9, "  12:1  error  Unexpected heading level (h4 after h2)  md/heading-increment"),
+        (15.9, "✖ 1 problem (1 error, 0 warnings)")], line_no=4)
+    footer(log, False)
