@@ -956,3 +956,29 @@ def nm_cli_on_demand(log):
         (15.9, "  12:1  error  Unexpected heading level (h4 after h2)  md/heading-increment"),
         (15.9, "✖ 1 problem (1 error, 0 warnings)")], line_no=4)
     footer(log, False)
+
+
+@corpus("registry-auth-trivy-remote-unauthorized",
+        "docker executor, runner 17.9.1, trivy image, no service; `trivy image` of the pushed image without "
+        "TRIVY_USERNAME/TRIVY_PASSWORD: Trivy tries the local daemon (no socket: expected, it is a probe), "
+        "containerd and podman, then the registry, which answers UNAUTHORIZED: the credentials are the cause",
+        causes=["registry-auth"])
+def trivy_unauthorized(log):
+    r = Runner("17.9.1", "bbf75488", "docker-ci-04", "fy2m8rbq")
+    plain_job(log, r, "aquasec/trivy:0.50.1", "acme/web", 2215)
+    log.cmd('trivy image --exit-code 1 --severity CRITICAL "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA"')
+    ref = "registry.gitlab.example.com/acme/web:4f1c2b9a"
+    log.out("2025-03-06T10:21:07Z\tINFO\tVulnerability scanning is enabled\n"
+            "2025-03-06T10:21:07Z\tINFO\tSecret scanning is enabled")
+    log.out('2025-03-06T10:21:09Z\tFATAL\tFatal error\timage scan error: scan error: unable to initialize a scanner: '
+            'unable to initialize an image scanner: unable to find the specified image "%s" in ["docker" '
+            '"containerd" "podman" "remote"]: 4 errors occurred:' % ref)
+    log.out("\t* docker error: unable to inspect the image (%s): Cannot connect to the Docker daemon at "
+            "unix:///var/run/docker.sock. Is the docker daemon running?" % ref)
+    log.out("\t* containerd error: containerd socket not found: /run/containerd/containerd.sock")
+    log.out("\t* podman error: unable to initialize Podman client: no podman socket found: stat podman/podman.sock: "
+            "no such file or directory")
+    log.out("\t* remote error: GET https://registry.gitlab.example.com/v2/acme/web/manifests/4f1c2b9a: UNAUTHORIZED: "
+            "authentication required; [map[Action:pull Class: Name:acme/web Type:repository]]")
+    log.out("")
+    footer(log, False)
