@@ -982,3 +982,43 @@ def trivy_unauthorized(log):
             "authentication required; [map[Action:pull Class: Name:acme/web Type:repository]]")
     log.out("")
     footer(log, False)
+
+
+@corpus("near-miss-deploy-remote-tls-expired",
+        "docker executor, runner 17.9.0, FF_TIMESTAMPS; a healthy dind builds and pushes, then the deploy step "
+        "talks TLS to a remote swarm manager by its own name on 2376 and that host's certificate has expired: "
+        "the deploy target's certificate, not dind's")
+def nm_remote_tls(log):
+    log.timestamps = True
+    r = Runner("17.9.0", "c0bb0a5b", "deploy-runner", "dq3v8nkm", flags=["FF_TIMESTAMPS:true"])
+    sha = digest("sha" + log.name, 40)
+    set_vars(CI_REGISTRY_IMAGE="registry.gitlab.example.com/ops/wiki", CI_COMMIT_SHORT_SHA=sha[:8])
+    dind_job(log, r, "ops/wiki", 613, img="docker:27.3.1", dind="docker:27.3.1-dind")
+    login_ok(log)
+    df = ["FROM nginx:1.27.2-alpine", "COPY site/ /usr/share/nginx/html/"]
+    log.cmd('docker build -t "$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA" .')
+    bk = BuildKit(log, df)
+    bk.start(["nginx:1.27.2-alpine"], "80B", "7.7MB")
+    bk.from_("1/2", "nginx:1.27.2-alpine", 5)
+    bk.context_()
+    bk.run("2/2", df[1], (), 0.2)
+    bk.export("registry.gitlab.example.com/ops/wiki:%s" % sha[:8])
+    push_ok(log, "$CI_REGISTRY_IMAGE", "$CI_COMMIT_SHORT_SHA", 4)
+    log.cmd("docker --tlsverify -H tcp://swarm-mgr-01.prod.example:2376 stack deploy --with-registry-auth -c stack.yml wiki")
+    log.err('error during connect: Get "https://swarm-mgr-01.prod.example:2376/v1.47/info": tls: failed to verify '
+            'certificate: x509: certificate has expired or is not yet valid: current time 2025-02-27T09:14:03Z is '
+            'after 2025-02-26T23:59:59Z')
+    footer(log, False)
+
+
+@corpus("near-miss-deploy-remote-dns",
+        "docker executor, runner 16.9.0, docker CLI image, no service; the deploy job addresses a remote daemon "
+        "by name on 2376 and that name does not resolve from the runner's network: not a missing dind service")
+def nm_remote_dns(log):
+    r = Runner("16.9.0", "656c1943", "deploy-runner", "dq3v8nkm")
+    plain_job(log, r, "docker:24.0.9-cli", "ops/status-page", 614)
+    log.cmd("export DOCKER_HOST=tcp://swarm-mgr-02.prod.example:2376 DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$PWD/.deploy-certs")
+    log.cmd("docker stack deploy -c stack.yml status")
+    log.err('error during connect: Get "https://swarm-mgr-02.prod.example:2376/v1.44/info": dial tcp: lookup '
+            'swarm-mgr-02.prod.example on 10.0.0.2:53: no such host')
+    footer(log, False)
