@@ -1022,3 +1022,26 @@ def nm_remote_dns(log):
     log.err('error during connect: Get "https://swarm-mgr-02.prod.example:2376/v1.44/info": dial tcp: lookup '
             'swarm-mgr-02.prod.example on 10.0.0.2:53: no such host')
     footer(log, False)
+
+
+@corpus("service-not-ready-k8s-wait-loop-then-tests-fail",
+        "kubernetes executor, runner 17.4.0, dind sidecar with TLS off on tcp://localhost:2375; the script's wait "
+        "loop sees the daemon refuse twice (Kubernetes does not wait for services), `docker info` then answers "
+        "through the same DOCKER_HOST, and the integration tests fail: the port is right, the daemon was only "
+        "slow; the tests are the failure",
+        causes=["service-not-ready"])
+def k8s_wait_loop(log):
+    r = Runner("17.4.0", "b92ee590", "k8s-runner-02", "h7c2wq9z", executor="kubernetes")
+    prepare_k8s(log, r, "docker:27.3.1", "gitlab-ci", 3920, "n3k8d2qx")
+    get_sources(log, "payments/ledger-it", digest("sha" + log.name, 40))
+    step_script(log)
+    wait_loop(log, "tcp://localhost:2375", 2)
+    log.cmd("docker info --format '{{.ServerVersion}}' && docker info | grep -E 'Server Version|Storage Driver'")
+    log.out("27.3.1\n Server Version: 27.3.1\n Storage Driver: overlay2")
+    log.cmd("docker run --rm --network host -v \"$PWD:/src\" -w /src golang:1.23.4 go test -tags integration ./...")
+    log.out("""--- FAIL: TestLedgerReplay (0.84s)
+    replay_test.go:77: balance after replay = 1020.00, want 1000.00
+FAIL
+FAIL	gitlab.example.com/payments/ledger-it/internal/replay	1.311s
+FAIL""")
+    footer(log, False)
