@@ -1045,3 +1045,26 @@ FAIL
 FAIL	gitlab.example.com/payments/ledger-it/internal/replay	1.311s
 FAIL""")
     footer(log, False)
+
+
+@corpus("service-not-ready-wait-loop-info-then-make-fails",
+        "docker executor, runner 17.11.0, FF_TIMESTAMPS, TLS on tcp://docker:2376; `until docker info` sees the "
+        "daemon refuse twice, then `docker info` answers (Server Version) and the integration tests fail: the "
+        "service was slow to start, nothing about privileges, iptables or storage",
+        causes=["service-not-ready"])
+def wait_loop_info(log):
+    log.timestamps = True
+    r = Runner("17.11.0", "0f67ff19", "docker-ci-08", "ns4f7gvk", flags=["FF_TIMESTAMPS:true"])
+    dind_job(log, r, "platform/edge-proxy", 3929, img="docker:27.3.1", dind="docker:27.3.1-dind")
+    wait_loop(log, "tcp://docker:2376", 2)
+    log.cmd('docker info | grep -E "Server Version|Storage Driver"')
+    log.out(" Server Version: 27.3.1\n Storage Driver: overlay2")
+    log.cmd("make integration-test")
+    log.out("""docker compose -f test/compose.yml up -d --wait
+go test -tags integration ./test/...
+--- FAIL: TestRouteRewrite (0.42s)
+    rewrite_test.go:58: GET /api/v2/users: status 404, want 200
+FAIL
+FAIL	gitlab.example.com/platform/edge-proxy/test	3.118s
+make: *** [Makefile:41: integration-test] Error 1""")
+    footer(log, False)
