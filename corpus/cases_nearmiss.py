@@ -1068,3 +1068,25 @@ FAIL
 FAIL	gitlab.example.com/platform/edge-proxy/test	3.118s
 make: *** [Makefile:41: integration-test] Error 1""")
     footer(log, False)
+
+
+@corpus("near-miss-name-conflict-own-dind",
+        "docker executor, runner 17.6.0, the job's own dind service; the script starts its test database with "
+        "`docker run --name pg` twice (a copy-pasted setup line): the name was taken by the job itself on its "
+        "fresh daemon, not by another job on a shared one")
+def nm_name_conflict_dind(log):
+    r = Runner("17.6.0", "374d34fd", "docker-ci-05", "qe4t7nvb")
+    dind_job(log, r, "data/warehouse-sync", 3311, img="docker:27.3.1", dind="docker:27.3.1-dind")
+    cid = digest("pg" + log.name, 64)
+    log.cmd("docker run -d --name pg -e POSTGRES_PASSWORD=ci postgres:16.4")
+    log.err("""Unable to find image 'postgres:16.4' locally
+16.4: Pulling from library/postgres
+Digest: sha256:%s
+Status: Downloaded newer image for postgres:16.4""" % digest("pgimg" + log.name))
+    log.out(cid)
+    log.cmd("./ci/wait-for-pg.sh && docker run -d --name pg -e POSTGRES_PASSWORD=ci postgres:16.4")
+    log.out("postgres is ready")
+    log.err('docker: Error response from daemon: Conflict. The container name "/pg" is already in use by container '
+            '"%s". You have to remove (or rename) that container to be able to reuse that name.\n'
+            "See 'docker run --help'." % cid)
+    footer(log, False, exit_code=125)
