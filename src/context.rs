@@ -227,9 +227,14 @@ impl JobContext {
     }
 
     fn has_daemon_service(&self) -> Tri {
+        // The image's own name and tag, not its registry or namespace:
+        // `docker.io/library/postgres` or a mirror's `harbor.example/dockerhub/redis`
+        // is no daemon.
         let daemonish = |s: &String| {
-            let s = s.to_ascii_lowercase();
-            ["docker", "dind", "buildkit"].iter().any(|w| s.contains(w))
+            let image = ImageRef::parse(s);
+            let own =
+                format!("{}:{}", image.name, image.tag.unwrap_or_default()).to_ascii_lowercase();
+            ["docker", "dind", "buildkit"].iter().any(|w| own.contains(w))
         };
         if self.services.iter().any(daemonish) || self.env_service.is_some() {
             return Tri::True;
@@ -431,6 +436,25 @@ mod tests {
         ]);
         assert_eq!(other.eval(&kaniko), Tri::False);
         assert_eq!(other.eval(&pg), Tri::False);
+    }
+
+    #[test]
+    fn a_daemon_service_is_named_by_its_image_not_its_registry() {
+        let daemon = ContextCondition { daemon_service: Some(true), ..Default::default() };
+        let with_service = |svc: &str| {
+            let started = format!("Starting service {svc}...");
+            ctx(&[
+                (Probe::Runner, "Running with gitlab-runner 17.3.1 (abc)"),
+                (Probe::ExecutorImage, "Using Docker executor with image python:3.12 ..."),
+                (Probe::Service, started.as_str()),
+            ])
+            .eval(&daemon)
+        };
+        assert_eq!(with_service("docker:24.0.5-dind"), Tri::True);
+        assert_eq!(with_service("registry.example.com/ci/docker:27.3.1"), Tri::True);
+        assert_eq!(with_service("moby/buildkit:v0.16.0"), Tri::True);
+        assert_eq!(with_service("docker.io/library/postgres:16.4"), Tri::False);
+        assert_eq!(with_service("harbor.example.com/dockerhub/library/redis:7"), Tri::False);
     }
 
     #[test]

@@ -544,10 +544,18 @@ impl LineScan<'_> {
                         continue;
                     }
                     let pattern = &self.sc.set.get(sig as usize).patterns[pat as usize];
+                    // The runner ignores after_script's exit status, so what it
+                    // prints (a `docker logout` in an image without docker, a
+                    // clean-up against a daemon that is gone) cannot be why the
+                    // job failed: the failure is in the script before it. And a
+                    // script line's echo is the script's text, not evidence
+                    // unless the pattern reads script text.
                     if !pattern.accepts_source(info.source)
+                        || !pattern.accepts_prompt(info.prompt)
                         || !pattern.accepts_build_output(info.in_build_step)
                         || (info.source == Source::Job
-                            && !pattern.accepts_command(self.tracker.command()))
+                            && (self.tracker.in_after_script()
+                                || !pattern.accepts_command(self.tracker.command())))
                     {
                         continue;
                     }
@@ -697,6 +705,31 @@ x509: certificate signed by unknown authority\n";
         let want: Vec<(String, u64, Source)> =
             vec![("not-go".into(), 1, Source::Job), ("not-go".into(), 5, Source::Job)];
         assert_eq!(hits(&sc, &sc.scan_bytes(log)), want);
+    }
+
+    #[test]
+    fn after_script_output_is_not_evidence() {
+        let sc = scanner();
+        let log = b"section_start:1:step_script\r\x1b[0K\n\
+Cannot connect to the Docker daemon at tcp://docker:2375. Is it\n\
+section_end:2:step_script\r\x1b[0Ksection_start:2:after_script\r\x1b[0K\n\
+Cannot connect to the Docker daemon at tcp://docker:2375. Is it\n\
+section_start:3:cleanup\r\x1b[0K\n\
+Cannot connect to the Docker daemon at tcp://docker:2375. Is it\n\
+section_end:4:cleanup\r\x1b[0Ksection_end:4:after_script\r\x1b[0K\n\
+Cannot connect to the Docker daemon at tcp://docker:2375. Is it\n";
+        let got = hits(&sc, &sc.scan_bytes(log));
+        let lines: Vec<u64> = got.iter().map(|h| h.1).collect();
+        assert_eq!(lines, vec![2, 8], "{got:?}");
+    }
+
+    #[test]
+    fn a_script_line_echo_is_not_evidence() {
+        let sc = scanner();
+        let log = b"\x1b[32;1m$ grep -q 'Cannot connect to the Docker daemon at tcp://docker:2375. Is' out.log\x1b[0;m\n\
+  $ echo 'Cannot connect to the Docker daemon at tcp://docker:2375. Is'\n\
+Cannot connect to the Docker daemon at tcp://docker:2375. Is it\n";
+        assert_eq!(hits(&sc, &sc.scan_bytes(log)), vec![("connect".into(), 3, Source::Job)]);
     }
 
     #[test]

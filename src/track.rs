@@ -44,6 +44,9 @@ pub struct LineInfo {
     pub source: Source,
     /// Printed by a `RUN` step of an image build.
     pub in_build_step: bool,
+    /// The runner's echo of a script line (`$ cmd`): the script's own text,
+    /// not what a program printed.
+    pub prompt: bool,
 }
 
 /// The line-to-line state machine.
@@ -104,18 +107,26 @@ impl Tracker {
     pub(crate) fn line(&mut self, header: Option<Header>, text: &[u8]) -> LineInfo {
         let trimmed = trim(text);
         let source = self.source(header, text, trimmed);
+        let mut prompt = false;
         if source == Source::Job {
             if let Some(cmd) = trimmed.strip_prefix(b"$ ") {
                 self.command = program(cmd);
+                prompt = true;
             }
         }
         let in_build_step = source == Source::Job && self.build_step(trimmed);
-        LineInfo { source, in_build_step }
+        LineInfo { source, in_build_step, prompt }
     }
 
     /// The innermost open section, if any.
     pub(crate) fn section(&self) -> Option<&str> {
         self.sections.last().map(String::as_str)
+    }
+
+    /// Inside the runner's `after_script` section (or a section the script
+    /// opened within it).
+    pub(crate) fn in_after_script(&self) -> bool {
+        self.sections.iter().any(|s| s == "after_script")
     }
 
     fn source(&mut self, header: Option<Header>, text: &[u8], trimmed: &[u8]) -> Source {

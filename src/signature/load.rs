@@ -70,6 +70,7 @@ struct RawPattern {
     build_output: Option<Spanned<String>>,
     strength: Option<Spanned<String>>,
     not_commands: Option<Vec<String>>,
+    script_text: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -387,6 +388,9 @@ fn parse_pattern(pos: &Positions<'_>, p: &RawPattern) -> Result<Pattern, LoadErr
         }
     };
     let not_commands = p.not_commands.clone().unwrap_or_default();
+    // Context and veto patterns read what the script says by default; evidence does not.
+    let script_text =
+        p.script_text.unwrap_or(matches!(strength, Strength::Context | Strength::Veto));
     Ok(Pattern {
         name,
         literals,
@@ -396,6 +400,7 @@ fn parse_pattern(pos: &Positions<'_>, p: &RawPattern) -> Result<Pattern, LoadErr
         build_output,
         strength,
         not_commands,
+        script_text,
         like,
     })
 }

@@ -215,6 +215,10 @@ pub struct Pattern {
     /// script's current `$ ` command is one of them (`go`, `npm`, `kubectl`)
     /// is that tool talking to its own servers, not the daemon or builder.
     pub not_commands: Vec<String>,
+    /// Whether the runner's echo of a script line (`$ cmd`) can match: that is
+    /// the script's text, not what a program printed (a retry loop that greps
+    /// for `toomanyrequests` did not hit the limit).
+    pub script_text: bool,
     /// `<class>/<pattern>` whose literals and regexes this pattern uses: the
     /// same evidence, read in another class's terms (sources, build output,
     /// strength and rules stay this pattern's own). Resolved by [`SignatureSet::new`].
@@ -226,6 +230,11 @@ impl Pattern {
     /// program, when the log shows it) ran can match.
     pub fn accepts_command(&self, command: Option<&str>) -> bool {
         command.is_none_or(|c| !self.not_commands.iter().any(|n| n == c))
+    }
+
+    /// Whether a line can match, given whether it is a script line's echo.
+    pub fn accepts_prompt(&self, prompt: bool) -> bool {
+        !prompt || self.script_text
     }
 
     /// Whether lines from `source` can match.
