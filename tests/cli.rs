@@ -358,6 +358,48 @@ error during connect: Get \"https://docker:2376/v1.24/info\": dial tcp: lookup d
     assert!(apart[0].contains("dind-iptables,"), "{apart:?}");
 }
 
+/// Once standard output is closed (`dindlog scan dir/ | head`), no further
+/// input is opened: a FIFO nobody writes, named after 3,000 logs, would
+/// otherwise block the scan for ever. (The wait below only keeps a
+/// regression from hanging the suite; nothing here is timed.)
+#[test]
+fn a_closed_pipe_stops_the_scan() {
+    let d = dir("broken_pipe_stops");
+    let log = write(&d, "job.log", TLS_LOG);
+    let fifo = d.join("never-written.log");
+    let _ = std::fs::remove_file(&fifo);
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return crate::util::skip("a_closed_pipe_stops_the_scan", "no mkfifo");
+    }
+    let mut c = cmd();
+    c.args(std::iter::repeat_n(log.to_str().unwrap(), 3000))
+        .arg(&fifo)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::null());
+    let mut child = c.spawn().unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(!first.is_empty());
+    let mut status = None;
+    for _ in 0..600 {
+        status = child.try_wait().unwrap();
+        if status.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    if status.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+        let _ = std::fs::remove_file(&fifo);
+        panic!("dindlog went on to open the FIFO after its output was closed");
+    }
+    let _ = std::fs::remove_file(&fifo);
+    assert_eq!(status.and_then(|s| s.code()), Some(0), "a broken pipe is not an error");
+}
+
 #[test]
 fn a_closed_pipe_ends_quietly() {
     let d = dir("broken_pipe");

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::sync::{mpsc, Condvar, Mutex};
 
 use dindlog::input::Input;
@@ -284,19 +284,25 @@ pub(crate) fn scan(args: ScanArgs) -> Result<u8> {
     let mut printer = Printer::new(&cfg, &job_logs);
     let progress = progress::Progress::start(cfg.inputs.len(), cfg.progress);
     let mut failed: Option<Box<dyn std::error::Error>> = None;
+    // After a failed write (`dindlog scan dir/ | head` closed the pipe) no
+    // input is scanned any more: the workers only drain what is left.
+    let stop = AtomicBool::new(false);
     in_input_order(
         cfg.inputs.len(),
         cfg.threads,
         |i| {
+            if stop.load(Relaxed) {
+                return Vec::new();
+            }
             let scanned = cfg.inputs[i].scan(&cfg, &job_logs);
             progress.tick();
             scanned
         },
         |scanned| {
-            // After a failed write (a closed pipe) the rest is only drained.
             if failed.is_none() {
                 if let Err(e) = scanned.into_iter().try_for_each(|s| printer.take(s)) {
                     failed = Some(e);
+                    stop.store(true, Relaxed);
                 }
             }
         },
