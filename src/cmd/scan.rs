@@ -435,14 +435,26 @@ impl<'c> Printer<'c> {
 
     /// Reports an input on its own.
     fn alone(&mut self, s: Scanned) -> Result<()> {
-        let analyzer = &self.cfg.analyzer;
         let report = match s.result {
             Err(e) => self.failed(s.name, e),
-            Ok(Done::Reported(r)) => r,
-            Ok(Done::Deferred(r)) => analyzer.report(&s.name, r, self.cfg.explicit_service.clone()),
-            Ok(Done::Service(r)) => analyzer.report_of(&s.name, &r, &self.cfg.explicit_service),
+            Ok(done) => self.report(&s.name, done, Vec::new()),
         };
         self.emit(report)
+    }
+
+    /// The report of a scanned input, with the sniffed service logs that
+    /// join it (only the one job log scanned first, `Deferred`, can have any).
+    fn report(&self, name: &str, done: Done, joined: Vec<(String, ScanResult)>) -> FileReport {
+        let cfg = self.cfg;
+        match done {
+            Done::Reported(r) => r,
+            Done::Deferred(r) => {
+                let mut service = cfg.explicit_service.clone();
+                service.extend(joined);
+                cfg.analyzer.report(name, r, service)
+            }
+            Done::Service(r) => cfg.analyzer.report_of(name, &r, &cfg.explicit_service),
+        }
     }
 
     fn failed(&mut self, name: String, e: String) -> FileReport {
@@ -477,7 +489,6 @@ impl<'c> Printer<'c> {
             held.iter().filter_map(|s| s.result.as_ref().ok().map(Done::kind)).collect();
         let mut items: Vec<Option<Scanned>> = held.into_iter().map(Some).collect();
         let mut reports: Vec<(usize, FileReport)> = Vec::with_capacity(items.len());
-        let analyzer = &self.cfg.analyzer;
         for place in pairing::pair(&kinds) {
             let (i, joining) = match place {
                 Placement::Job(i, services) => (i, services),
@@ -485,22 +496,14 @@ impl<'c> Printer<'c> {
             };
             let pos = readable[i];
             let Some(Scanned { name, result: Ok(done) }) = items[pos].take() else { continue };
-            let report = match done {
-                Done::Reported(r) => r,
-                Done::Deferred(r) => {
-                    let mut service = self.cfg.explicit_service.clone();
-                    for j in joining {
-                        if let Some(Scanned { name, result: Ok(Done::Service(r)) }) =
-                            items[readable[j]].take()
-                        {
-                            service.push((name, r));
-                        }
-                    }
-                    analyzer.report(&name, r, service)
-                }
-                Done::Service(r) => analyzer.report_of(&name, &r, &self.cfg.explicit_service),
-            };
-            reports.push((pos, report));
+            let joined = joining
+                .into_iter()
+                .filter_map(|j| match items[readable[j]].take() {
+                    Some(Scanned { name, result: Ok(Done::Service(r)) }) => Some((name, r)),
+                    _ => None,
+                })
+                .collect();
+            reports.push((pos, self.report(&name, done, joined)));
         }
         for (pos, item) in items.into_iter().enumerate() {
             if let Some(Scanned { name, result: Err(e) }) = item {
