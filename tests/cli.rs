@@ -366,12 +366,10 @@ error during connect: Get \"https://docker:2376/v1.24/info\": dial tcp: lookup d
 fn a_closed_pipe_stops_the_scan() {
     let d = dir("broken_pipe_stops");
     let log = write(&d, "job.log", TLS_LOG);
-    let fifo = d.join("never-written.log");
-    let _ = std::fs::remove_file(&fifo);
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-    if !made.is_ok_and(|s| s.success()) {
-        return crate::util::skip("a_closed_pipe_stops_the_scan", "no mkfifo");
-    }
+    let Some(fifo) = crate::util::fifo(&d, "never-written.log", "a_closed_pipe_stops_the_scan")
+    else {
+        return;
+    };
     let mut c = cmd();
     c.args(std::iter::repeat_n(log.to_str().unwrap(), 3000))
         .arg(&fifo)
@@ -1241,11 +1239,7 @@ fn corrupt_and_oversized_archives_are_reported_and_skipped() {
 fn progress_line_fits_a_narrow_terminal_and_ctrl_c_erases_it() {
     let d = dir("progress_pty");
     let log = write(&d, "a.log", TLS_LOG);
-    let fifo = d.join("never-written");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-    if !made.is_ok_and(|s| s.success()) {
-        return crate::util::skip("progress_line", "no mkfifo");
-    }
+    let Some(fifo) = crate::util::fifo(&d, "never-written", "progress_line") else { return };
     // dindlog runs in the foreground (a background job of a shell without
     // job control starts with SIGINT ignored, and must stay so).
     let inner = format!(
@@ -1292,11 +1286,10 @@ fn progress_line_fits_a_narrow_terminal_and_ctrl_c_erases_it() {
 fn an_ignored_sigint_stays_ignored() {
     let d = dir("progress_ignored");
     let log = write(&d, "a.log", TLS_LOG);
-    let fifo = d.join("written-late");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-    if !made.is_ok_and(|s| s.success()) {
-        return crate::util::skip("an_ignored_sigint_stays_ignored", "no mkfifo");
-    }
+    let Some(fifo) = crate::util::fifo(&d, "written-late", "an_ignored_sigint_stays_ignored")
+    else {
+        return;
+    };
     // The background job starts with SIGINT ignored; after the interrupt,
     // the FIFO gets a writer and the scan finishes normally. (Opened for
     // reading and writing, the FIFO never blocks the shell, even if dindlog

@@ -121,12 +121,9 @@ fn a_huge_line_without_newline_uses_bounded_memory() {
 #[test]
 fn a_fifo_is_read_like_a_file() {
     let d = dir("fifo");
-    let fifo = d.join("job.fifo");
-    let ok = std::process::Command::new("mkfifo").arg(&fifo).status().map(|s| s.success());
-    if !matches!(ok, Ok(true)) {
-        eprintln!("skipped: mkfifo is not available");
+    let Some(fifo) = crate::util::fifo(&d, "job.fifo", "a_fifo_is_read_like_a_file") else {
         return;
-    }
+    };
     let path = fifo.clone();
     let writer = std::thread::spawn(move || {
         let mut f = std::fs::OpenOptions::new().write(true).open(path).unwrap();

@@ -65,6 +65,20 @@ pub fn write(dir: &Path, name: &str, data: &[u8]) -> PathBuf {
     p
 }
 
+/// A FIFO `name` in `dir` (replacing a leftover from an earlier run), or
+/// `None` when `mkfifo` is missing: then the test `test` was [`skip`]ped.
+pub fn fifo(dir: &Path, name: &str, test: &str) -> Option<PathBuf> {
+    let path = dir.join(name);
+    let _ = std::fs::remove_file(&path);
+    let made = std::process::Command::new("mkfifo").arg(&path).status();
+    if made.is_ok_and(|s| s.success()) {
+        Some(path)
+    } else {
+        skip(test, "no mkfifo");
+        None
+    }
+}
+
 /// A test that cannot run here because a real component (dockerd, xmllint, a
 /// shell) is missing says so where a person sees it: on the real standard
 /// error, which cargo's capture does not hide, and in
