@@ -83,6 +83,7 @@ mod classify;
 mod collect;
 mod context;
 mod decode;
+mod guards;
 mod hits;
 mod reader;
 mod redact;
@@ -325,7 +326,7 @@ mod tests {
     /// the assembler knows nothing of what consumes its lines, the collector
     /// nothing of how lines were found, the printers nothing of how logs are read.
     const STEPS: &[&[&str]] = &[
-        &["reader", "decode"],
+        &["reader", "decode", "guards"],
         &["hits"],
         &["assemble"],
         &["track", "context", "collect"],

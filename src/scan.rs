@@ -177,42 +177,49 @@ impl Inner {
     }
 }
 
+/// Every literal the scanner looks for (the signatures', the context
+/// probes', the tracker's), each once, with what a line holding it is for.
+fn literal_table(set: &SignatureSet) -> (Vec<String>, Vec<Vec<Target>>) {
+    let mut literals: Vec<String> = Vec::new();
+    let mut targets: Vec<Vec<Target>> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut add = |lit: &str, t: Target| {
+        let i = *index.entry(lit.to_string()).or_insert_with(|| {
+            literals.push(lit.to_string());
+            targets.push(Vec::new());
+            literals.len() - 1
+        });
+        if !targets[i].contains(&t) {
+            targets[i].push(t);
+        }
+    };
+    for (si, sig) in set.iter().enumerate() {
+        for (pi, p) in sig.patterns.iter().enumerate() {
+            for lit in &p.literals {
+                add(lit, Target::Pattern { sig: si as u32, pat: pi as u32 });
+            }
+        }
+    }
+    for (lit, probe) in PROBES {
+        add(lit, Target::Probe(*probe));
+    }
+    for lit in TRACK_LITERALS {
+        add(lit, Target::Track);
+    }
+    (literals, targets)
+}
+
 impl Scanner {
     /// Compiles a signature set.
     pub fn new(set: SignatureSet) -> Scanner {
-        let mut literals: Vec<String> = Vec::new();
-        let mut targets: Vec<Vec<Target>> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut add = |lit: &str, t: Target| {
-            let i = *index.entry(lit.to_string()).or_insert_with(|| {
-                literals.push(lit.to_string());
-                targets.push(Vec::new());
-                literals.len() - 1
-            });
-            if !targets[i].contains(&t) {
-                targets[i].push(t);
-            }
-        };
-        for (si, sig) in set.iter().enumerate() {
-            for (pi, p) in sig.patterns.iter().enumerate() {
-                for lit in &p.literals {
-                    add(lit, Target::Pattern { sig: si as u32, pat: pi as u32 });
-                }
-            }
-        }
-        for (lit, probe) in PROBES {
-            add(lit, Target::Probe(*probe));
-        }
-        for lit in TRACK_LITERALS {
-            add(lit, Target::Track);
-        }
+        let (literals, targets) = literal_table(&set);
         // Literals are at least 4 bytes (checked by the loader), so Teddy
         // uses its 4-byte fingerprints.
         let nfa = aho_corasick::AhoCorasickBuilder::new()
             .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(&literals)
             .expect("literal automaton");
-        let prefilter = Prefilter::new(&crate::hits::guards(&literals));
+        let prefilter = Prefilter::new(&crate::guards::guards(&literals));
         let follow_commands =
             set.iter().any(|s| s.patterns.iter().any(|p| !p.not_commands.is_empty()));
         let inner = Inner {
@@ -602,6 +609,54 @@ mod tests {
     use super::*;
     use crate::signature::Signature;
     use std::path::Path;
+
+    /// `signatures/guards.txt` is what the chooser makes of today's
+    /// literals over today's corpus. After a change to either, run
+    /// `DINDLOG_BLESS=1 cargo test --lib shipped_guards_are_current`.
+    #[test]
+    fn shipped_guards_are_current() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (literals, _) = literal_table(&SignatureSet::builtin().unwrap());
+        let mut logs: Vec<_> = std::fs::read_dir(root.join("corpus"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "log"))
+            .collect();
+        logs.sort();
+        assert!(logs.len() > 50, "the corpus is there");
+        let mut background = Vec::new();
+        for log in &logs {
+            background.extend(std::fs::read(log).unwrap());
+            background.push(b'\n');
+        }
+        let chosen = crate::guards::choose::guards(&literals, &background);
+        // Every literal is covered by the choice itself, not by the fallback.
+        for l in &literals {
+            assert!(chosen.iter().any(|g| l.contains(g.as_str())), "{l:?} has no guard");
+        }
+        let mut text = String::from(
+            "# The prefilter's needles, one JSON string per line: every literal of the\n\
+             # built-in signatures, probes and tracker holds one. Generated from the corpus\n\
+             # (src/guards.rs says how); regenerate with\n\
+             # DINDLOG_BLESS=1 cargo test --lib shipped_guards_are_current\n",
+        );
+        for g in &chosen {
+            text.push_str(&serde_json::to_string(g).unwrap());
+            text.push('\n');
+        }
+        let path = root.join("signatures/guards.txt");
+        if std::env::var_os("DINDLOG_BLESS").is_some_and(|v| v == "1") {
+            std::fs::write(&path, &text).unwrap();
+        }
+        let shipped = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            shipped == text,
+            "signatures/guards.txt is out of date; run \
+             DINDLOG_BLESS=1 cargo test --lib shipped_guards_are_current"
+        );
+        // The scanner searches exactly these.
+        assert_eq!(crate::guards::guards(&literals), chosen);
+    }
 
     const SIG: &str = r#"
 id = "demo"
