@@ -66,6 +66,9 @@ pub(crate) trait LineSink {
     /// A region of `len` bytes is about to be assembled.
     fn region(&mut self, len: usize);
 
+    /// `lines` whole lines with nothing to visit were passed over.
+    fn skipped(&mut self, lines: u64);
+
     /// Reads one complete logical line.
     fn line(&mut self, line: &LogicalLine<'_>);
 
@@ -267,7 +270,9 @@ impl<'p, S: LineSink> Assembler<'p, S> {
     /// Passes over whole lines that hold nothing: no literal, no escape, no
     /// continuation. They only count, and tell whether the log is stamped.
     fn skip(&mut self, span: &[u8]) {
-        self.line_no += memchr::memchr_iter(b'\n', span).count() as u64;
+        let lines = memchr::memchr_iter(b'\n', span).count() as u64;
+        self.line_no += lines;
+        self.sink.skipped(lines);
         if !self.stamped && has_stamped_line(span) {
             self.stamped = true;
         }

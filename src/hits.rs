@@ -4,45 +4,71 @@ use aho_corasick::AhoCorasick;
 
 use crate::decode::{self, Header, HEADER_LEN};
 
-/// Literals per Teddy searcher, at most. Teddy takes up to 64, but its 16
-/// buckets fill and its false positives climb steeply past about 40: on the
-/// benchmark log, 118 literals searched as two Teddys of 59 took 66 ms, as
-/// three of 40 took 50 ms, as four of 30 took 56 ms.
-const TEDDY_MAX: usize = 40;
-
-/// Finds the next literal in a region.
+/// Finds the next line holding a literal, through its guards.
 ///
-/// Teddy (aho-corasick's packed SIMD searcher) takes at most 64 literals, and
-/// the knowledge base has about twice that. Rather than fall back to a full
-/// DFA for all of them, the literals are split into balanced groups of at most
-/// [`TEDDY_MAX`], each searched by its own Teddy: on the benchmark log three
-/// Teddy passes take about a third of the time of one DFA pass (see
-/// docs/PERFORMANCE.md), and they build in microseconds where the DFA takes
-/// milliseconds. Where Teddy is
-/// unavailable (no SSSE3/NEON), a DFA of the same literals does the search.
+/// Teddy (aho-corasick's packed SIMD searcher) takes at most 64 needles, so
+/// the guards come in groups (`crate::guards`), each searched by its own
+/// Teddy: they build in microseconds where a DFA takes milliseconds, and a
+/// pass is several times faster than a DFA's. A guard
+/// found is checked at once against the literals that hold it, byte for
+/// byte, so that a line is only visited (decoded, confirmed) for a literal:
+/// a guard may then be a common piece shared by many literals, and fewer
+/// guards make fewer passes. Where Teddy is unavailable (no SSSE3/NEON), a
+/// DFA of the literals does the search.
 #[derive(Debug)]
 pub(crate) enum Prefilter {
-    Teddy(Vec<aho_corasick::packed::Searcher>),
+    Teddy { groups: Vec<Group>, literals: Vec<Box<[u8]>> },
     Automaton(AhoCorasick),
 }
 
+/// One Teddy searcher and, for each of its guards, where the literals that
+/// may hold it at a found place start.
+#[derive(Debug)]
+pub(crate) struct Group {
+    searcher: aho_corasick::packed::Searcher,
+    /// Per guard (Teddy's pattern id): `(literal, offset of the guard in it)`.
+    holders: Vec<Vec<(usize, usize)>>,
+}
+
+impl Group {
+    /// Start of the next guard at or after `from` that one of its literals
+    /// surrounds.
+    fn find(&self, literals: &[Box<[u8]>], bytes: &[u8], mut from: usize) -> usize {
+        while let Some(m) =
+            self.searcher.find_in(bytes, aho_corasick::Span::from(from..bytes.len()))
+        {
+            let at = m.start();
+            let held = self.holders[m.pattern().as_usize()].iter().any(|&(lit, off)| {
+                let lit = &literals[lit];
+                at.checked_sub(off)
+                    .and_then(|start| bytes.get(start..start + lit.len()))
+                    .is_some_and(|found| found == &**lit)
+            });
+            if held {
+                return at;
+            }
+            from = at + 1;
+        }
+        NONE
+    }
+}
+
 impl Prefilter {
-    pub(crate) fn new(literals: &[String]) -> Prefilter {
-        let groups = literals.len().div_ceil(TEDDY_MAX).max(1);
-        let size = literals.len().div_ceil(groups).max(1);
-        let mut searchers = Vec::with_capacity(groups);
-        for chunk in literals.chunks(size) {
-            let built = aho_corasick::packed::Config::new()
+    /// A prefilter searching for `guards`, each of which `literals` hold:
+    /// it finds the lines holding a literal.
+    pub(crate) fn new(guards: &[Vec<String>], literals: &[String]) -> Prefilter {
+        let mut built = Vec::with_capacity(guards.len());
+        for group in guards {
+            let searcher = aho_corasick::packed::Config::new()
                 .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
                 .builder()
-                .extend(chunk)
+                .extend(group)
                 .build();
-            match built {
-                Some(s) => searchers.push(s),
-                None => return Prefilter::automaton(literals),
-            }
+            let Some(searcher) = searcher else { return Prefilter::automaton(literals) };
+            built.push(Group { searcher, holders: holders(group, literals) });
         }
-        Prefilter::Teddy(searchers)
+        let literals = literals.iter().map(|l| l.as_bytes().into()).collect();
+        Prefilter::Teddy { groups: built, literals }
     }
 
     /// The search without SIMD.
@@ -58,10 +84,35 @@ impl Prefilter {
     /// How many cursors a region scan keeps for literals.
     pub(crate) fn cursors(&self) -> usize {
         match self {
-            Prefilter::Teddy(v) => v.len(),
+            Prefilter::Teddy { groups, .. } => groups.len(),
             Prefilter::Automaton(_) => 1,
         }
     }
+}
+
+/// For each guard of a group, every `(literal, offset)` at which a literal
+/// holds it. Teddy reports one guard per place (the first listed); any other
+/// guard of the group found at the same place is a prefix of it or has it as
+/// a prefix, so their literals are checked there too.
+fn holders(group: &[String], literals: &[String]) -> Vec<Vec<(usize, usize)>> {
+    group
+        .iter()
+        .map(|g| {
+            let mut out = Vec::new();
+            for other in
+                group.iter().filter(|o| o.starts_with(g.as_str()) || g.starts_with(o.as_str()))
+            {
+                for (li, lit) in literals.iter().enumerate() {
+                    for (off, _) in lit.match_indices(other.as_str()) {
+                        out.push((li, off));
+                    }
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            out
+        })
+        .collect()
 }
 
 /// A cursor that has found nothing more in its region.
@@ -135,15 +186,11 @@ impl Cursors {
         groups: std::ops::Range<usize>,
     ) -> usize {
         match prefilter {
-            Prefilter::Teddy(searchers) => {
+            Prefilter::Teddy { groups: all, literals } => {
                 let mut best = NONE;
                 let (skip, take) = (groups.start, groups.end.saturating_sub(groups.start));
-                for (c, s) in self.literals.iter_mut().zip(searchers).skip(skip).take(take) {
-                    let span = |from| aho_corasick::Span::from(from..bytes.len());
-                    let at = c.next(from, |from| {
-                        s.find_in(bytes, span(from)).map_or(NONE, |m| m.start())
-                    });
-                    best = best.min(at);
+                for (c, g) in self.literals.iter_mut().zip(all).skip(skip).take(take) {
+                    best = best.min(c.next(from, |from| g.find(literals, bytes, from)));
                 }
                 best
             }

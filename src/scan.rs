@@ -219,7 +219,7 @@ impl Scanner {
             .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(&literals)
             .expect("literal automaton");
-        let prefilter = Prefilter::new(&crate::guards::guards(&literals));
+        let prefilter = Prefilter::new(&crate::guards::guards(&literals), &literals);
         let follow_commands =
             set.iter().any(|s| s.patterns.iter().any(|p| !p.not_commands.is_empty()));
         let inner = Inner {
@@ -353,8 +353,13 @@ impl Scanner {
     /// with no prefilter and the whole input in memory. Slow and obviously
     /// right; tests check that [`Scanner::scan_reader`] agrees with it.
     pub fn scan_naive(&self, data: &[u8]) -> ScanResult {
+        self.scan_naive_with(data, &ScanOptions::default())
+    }
+
+    /// [`Scanner::scan_naive`] with options (a service log given as one).
+    pub fn scan_naive_with(&self, data: &[u8], opts: &ScanOptions) -> ScanResult {
         let inner = &*self.inner;
-        let mut sink = LineScan::new(inner, &ScanOptions::default());
+        let mut sink = LineScan::new(inner, opts);
         sink.naive = true;
         let mut fs = Assembler::new(&inner.prefilter, sink).naive();
         fs.lines(data);
@@ -457,6 +462,14 @@ impl LineSink for LineScan<'_> {
         self.confirm = self.sc.confirmer(len);
     }
 
+    fn skipped(&mut self, lines: u64) {
+        // Every line of a service log given as one is a service line, visited
+        // or not (stamped service lines and service-log blocks are visited).
+        if self.force_source == Some(Source::Service) {
+            self.ctx.service_log_lines += lines;
+        }
+    }
+
     fn line(&mut self, line: &LogicalLine<'_>) {
         // Inside a service-log block or a build step every line matters to the
         // state (service lines are counted, `$ ` ends a step), not only those
@@ -466,6 +479,8 @@ impl LineSink for LineScan<'_> {
             || (self.tracker.wants_prompt_lines() && find_prompt(line.raw, 0) != NONE);
         if visit {
             self.scan_logical(line.number, line.header, line.raw, line.literal);
+        } else {
+            self.skipped(1);
         }
     }
 
@@ -632,18 +647,9 @@ mod tests {
         let chosen = crate::guards::choose::guards(&literals, &background);
         // Every literal is covered by the choice itself, not by the fallback.
         for l in &literals {
-            assert!(chosen.iter().any(|g| l.contains(g.as_str())), "{l:?} has no guard");
+            assert!(chosen.iter().flatten().any(|g| l.contains(g.as_str())), "{l:?} has no guard");
         }
-        let mut text = String::from(
-            "# The prefilter's needles, one JSON string per line: every literal of the\n\
-             # built-in signatures, probes and tracker holds one. Generated from the corpus\n\
-             # (src/guards.rs says how); regenerate with\n\
-             # DINDLOG_BLESS=1 cargo test --lib shipped_guards_are_current\n",
-        );
-        for g in &chosen {
-            text.push_str(&serde_json::to_string(g).unwrap());
-            text.push('\n');
-        }
+        let text = crate::guards::render(&chosen);
         let path = root.join("signatures/guards.txt");
         if std::env::var_os("DINDLOG_BLESS").is_some_and(|v| v == "1") {
             std::fs::write(&path, &text).unwrap();
@@ -888,7 +894,7 @@ error during connect: dial tcp: lookup docker on 10.0.0.2:53: no such host\n";
     #[test]
     fn large_inputs_agree_with_the_naive_scan_with_either_prefilter() {
         let teddy = scanner();
-        assert!(matches!(teddy.inner.prefilter, Prefilter::Teddy(_)), "this machine has Teddy");
+        assert!(matches!(teddy.inner.prefilter, Prefilter::Teddy { .. }), "this machine has Teddy");
         let mut inner = Arc::try_unwrap(scanner().inner).expect("not shared");
         inner.prefilter = Prefilter::automaton(&inner.literals);
         let automaton = Scanner { inner: Arc::new(inner) };

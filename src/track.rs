@@ -7,6 +7,9 @@ use crate::signature::Source;
 /// one prefilter so that otherwise clean lines carrying them are visited.
 pub(crate) const TRACK_LITERALS: &[&str] = &[
     "[service:",
+    // A stamped line of the service stream (`CI_DEBUG_SERVICES`): counted.
+    "Z 0fO ",
+    "Z 0fE ",
     "Service container logs:",
     "*********",
     "Step ",
