@@ -1355,7 +1355,7 @@ def busy_buildah_go(log):
     log.cmd('buildah build --layers --build-arg VERSION="$CI_COMMIT_SHORT_SHA" -t '
             '"$CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA" .')
     steps = ["FROM docker.io/library/golang:1.23.5-bookworm AS build", "WORKDIR /src",
-             "COPY go.mod go.sum ./", "COPY . .", "RUN go test -v -count=1 ./...",
+             "COPY go.mod go.sum ./", "COPY . .", "ARG VERSION", "RUN go test -v -count=1 ./...",
              'RUN CGO_ENABLED=0 go build -v -trimpath -ldflags="-s -w -X main.version=${VERSION}" '
              "-o /out/route-planner ./cmd/route-planner",
              "FROM docker.io/library/debian:bookworm-20250113-slim",
@@ -1385,6 +1385,7 @@ def busy_buildah_go(log):
     step(2)
     step(3)
     step(4)
+    step(5)
     body = []
     for m, v, _ in BUSY_GO_MODS:
         body.append("go: downloading %s %s" % (m, v))
@@ -1399,7 +1400,7 @@ def busy_buildah_go(log):
         else:
             body += busy_go_test_v(log.rnd, p)
             body.append("ok  \t%s/%s\t%.3fs" % (mod, p, log.rnd.uniform(0.004, 2.9)))
-    step(5, body)
+    step(6, body)
     body = list(BUSY_GO_STD)
     for m, v, subs in BUSY_GO_MODS:
         for s in subs:
@@ -1407,14 +1408,14 @@ def busy_buildah_go(log):
     for p in sorted(pkgs):
         if p != "internal/testutil":
             body.append("%s/%s" % (mod, p))
-    step(6, body)
-    step(7, pull("docker.io/library/debian:bookworm-20250113-slim", 1))
+    step(7, body)
+    step(8, pull("docker.io/library/debian:bookworm-20250113-slim", 1))
     apt_out, _ = busy_apt(log.rnd, 0.0, BUSY_APT_RUNTIME, {"ca-certificates", "tzdata", "libpq5", "netbase"},
                           frontend_noninteractive=False)
-    step(8, [l for _, l in apt_out])
-    step(9)
+    step(9, [l for _, l in apt_out])
     step(10)
     step(11)
+    step(12)
     log.out("STEP %d/%d: %s" % (total, total, steps[-1]))
     log.out("COMMIT %s:%s" % (repo, sha[:8]))
     log.out("Getting image source signatures")
@@ -1712,7 +1713,7 @@ def busy_gradle_lines(rnd):
             "come from your own scripts or plugins.", "",
             "For more on this, please refer to https://docs.gradle.org/8.12/userguide/command_line_interface.html"
             "#sec:command_line_warnings in the Gradle documentation.", "",
-            "BUILD SUCCESSFUL in 4m 7s", "%d actionable tasks: %d executed" % (tasks, tasks)]
+            "BUILD SUCCESSFUL in 4m 38s", "%d actionable tasks: %d executed" % (tasks, tasks)]
     return out
 
 
@@ -1767,7 +1768,10 @@ def busy_buildx_gradle(log):
     out = []
     t = 0.6
     for l in gl:
-        t += log.rnd.expovariate(1 / 0.25) if l.startswith("> Task") else 0.003
+        if l.startswith("> Task"):
+            t += log.rnd.uniform(4, 12) if ("compile" in l or l.endswith(":test")) else log.rnd.uniform(0.05, 1.5)
+        elif l.endswith(("PASSED", "SKIPPED")):
+            t += log.rnd.uniform(0.01, 0.4)
         out.append((t, l))
     bk.run("build 4/4", df[3], out, t + 1.2)
     bk.run("stage-1 2/2", df[5], (), 0.3)
