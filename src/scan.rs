@@ -33,7 +33,7 @@ use crate::context::{JobContext, Probe, PROBES};
 use crate::decode::{self, Header, SectionEvent};
 use crate::hits::{find_prompt, Cursors, Hits, Prefilter, NONE};
 use crate::reader::{ChunkReader, Region, DEFAULT_CAPACITY};
-use crate::signature::{SignatureSet, Source};
+use crate::signature::{Pattern, SignatureSet, Source};
 use crate::track::{Tracker, TRACK_LITERALS};
 
 pub use crate::collect::{Evidence, PatternHits};
@@ -417,7 +417,12 @@ struct LineScan<'s> {
     counted: Vec<(u32, u32)>,
     /// While a kept line is read the first time: what it counts.
     recording: Option<Vec<(u32, u32)>>,
+    /// Confirmations made on the current line, by [`Pattern::same_evidence`]:
+    /// a `like` pattern (up to six classes share `daemon-answered`) reuses them.
+    confirmed: Vec<((usize, usize), Confirmation)>,
 }
+
+type Confirmation = Option<(usize, Vec<(String, String)>)>;
 
 /// Where a kept line stands (see [`LineSink::line_kept`]): the tracker before
 /// it, and the patterns its first reading counted.
@@ -443,6 +448,7 @@ impl<'s> LineScan<'s> {
             last_service_line: None,
             counted: Vec::new(),
             recording: None,
+            confirmed: Vec::new(),
         }
     }
 }
@@ -505,6 +511,18 @@ impl LineSink for LineScan<'_> {
 }
 
 impl LineScan<'_> {
+    /// A pattern's confirmation of the current line, made once for all the
+    /// patterns with the same evidence.
+    fn confirm(&mut self, pattern: &Pattern, text: &[u8]) -> Confirmation {
+        let Some(key) = pattern.same_evidence() else { return pattern.confirm(text) };
+        if let Some((_, done)) = self.confirmed.iter().find(|(k, _)| *k == key) {
+            return done.clone();
+        }
+        let done = pattern.confirm(text);
+        self.confirmed.push((key, done.clone()));
+        done
+    }
+
     fn scan_logical(&mut self, line_no: u64, header: Option<Header>, raw: &[u8], literal: bool) {
         let raw = trim_line_end(raw);
         self.events.clear();
@@ -534,6 +552,7 @@ impl LineScan<'_> {
         }
 
         self.found.clear();
+        self.confirmed.clear();
         if search {
             for m in self.confirm.find_overlapping_iter(text) {
                 self.found.extend_from_slice(&self.sc.targets[m.pattern().as_usize()]);
@@ -581,7 +600,7 @@ impl LineScan<'_> {
                     {
                         continue;
                     }
-                    let Some((at, captures)) = pattern.confirm(text) else { continue };
+                    let Some((at, captures)) = self.confirm(pattern, text) else { continue };
                     let m = Match {
                         line: line_no,
                         source: info.source,

@@ -251,6 +251,16 @@ impl Pattern {
         }
     }
 
+    /// Which confirmation this pattern runs: patterns with the same value
+    /// (a `like` and the pattern it names) confirm a line alike, so a scan
+    /// confirms it once for all of them. `None` for a literal-only pattern,
+    /// whose confirmation is a substring search.
+    pub(crate) fn same_evidence(&self) -> Option<(usize, usize)> {
+        let id = |r: &LazyRegex| std::sync::Arc::as_ptr(&r.compiled) as usize;
+        let regex = self.regex.as_ref().map(id)?;
+        Some((regex, self.not_regex.as_ref().map_or(0, id)))
+    }
+
     /// Confirms a decoded line that contains one of the literals. Returns where
     /// the match starts and the regex captures (name, value).
     pub fn confirm(&self, line: &[u8]) -> Option<(usize, Vec<(String, String)>)> {
@@ -288,16 +298,19 @@ impl Pattern {
 /// A regex checked when its file is loaded but compiled on first use: most
 /// patterns never see a candidate line, and compiling all of them is most of
 /// dindlog's start-up time.
+/// Clones share one compiled regex: a `like` pattern is the same evidence as
+/// the pattern it names, so it compiles once and its line is confirmed once
+/// (see [`Pattern::same_evidence`]).
 #[derive(Debug, Clone)]
 pub struct LazyRegex {
     source: String,
-    compiled: std::sync::OnceLock<Option<Regex>>,
+    compiled: std::sync::Arc<std::sync::OnceLock<Option<Regex>>>,
 }
 
 impl LazyRegex {
     /// Wraps a pattern that already passed the loader's checks.
     pub(crate) fn new(source: String) -> LazyRegex {
-        LazyRegex { source, compiled: std::sync::OnceLock::new() }
+        LazyRegex { source, compiled: Default::default() }
     }
 
     /// The pattern as written.
@@ -596,6 +609,31 @@ mod tests {
         assert!(m(r"caf\S+ x", "café x"), "\\S takes the bytes of é");
         assert!(m(r"café", "un café"), "non-ASCII text matches as written");
         assert!(!m(r"^a.b$", "a\u{e9}b") && m(r"^a..b$", "a\u{e9}b"), ". is one byte");
+    }
+
+    /// A `like` pattern shares the compiled regex of the pattern it names, so
+    /// a scan confirms a line once for both; unrelated patterns do not.
+    #[test]
+    fn like_patterns_share_their_evidence() {
+        let set = SignatureSet::builtin().unwrap();
+        let pat = |class: &str, name: &str| {
+            let sig = set.iter().find(|s| s.id == class).unwrap();
+            sig.patterns.iter().find(|p| p.name == name).unwrap().clone()
+        };
+        let target = pat("service-not-ready", "daemon-answered");
+        let like = pat("daemon-tls-port", "daemon-answered");
+        assert_eq!(like.like.as_deref(), Some("service-not-ready/daemon-answered"));
+        assert!(target.same_evidence().is_some());
+        assert_eq!(like.same_evidence(), target.same_evidence());
+        let other = set.iter().flat_map(|s| &s.patterns).find(|p| {
+            p.regex.is_some()
+                && p.like.is_none()
+                && p.regex.as_ref().map(|r| r.as_str()) != target.regex.as_ref().map(|r| r.as_str())
+        });
+        assert_ne!(other.unwrap().same_evidence(), target.same_evidence());
+        // One compilation serves both.
+        let (a, b) = (target.regex.as_ref().unwrap(), like.regex.as_ref().unwrap());
+        assert!(std::ptr::eq(a.get().unwrap(), b.get().unwrap()));
     }
 
     #[test]
