@@ -63,9 +63,6 @@ pub(crate) trait LineSink {
     /// prompt ends it).
     fn wants_prompt_lines(&self) -> bool;
 
-    /// A region of `len` bytes is about to be assembled.
-    fn region(&mut self, len: usize);
-
     /// `lines` whole lines with nothing to visit were passed over.
     fn skipped(&mut self, lines: u64);
 
@@ -215,7 +212,6 @@ impl<'p, S: LineSink> Assembler<'p, S> {
         // Like `rg -a`: NUL bytes are noted, and the input is still read as text,
         // because a job log with a stray binary blob still holds the failure.
         self.binary = self.binary || memchr::memchr(0, bytes).is_some();
-        self.sink.region(bytes.len());
         // The last line stays pending into the next region (its continuation
         // may be there), so it is always visited.
         let last = line_start(bytes, 0, bytes.len().saturating_sub(1));
