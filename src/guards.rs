@@ -31,20 +31,31 @@ pub(crate) const GROUP_MAX: usize = 64;
 /// contains at least one: the shipped guards that some literal contains, in
 /// their groups, then every literal that none of them covers.
 pub(crate) fn guards(literals: &[String]) -> Vec<Vec<String>> {
-    let mut groups: Vec<Vec<String>> = shipped()
-        .into_iter()
-        .map(|g| {
-            g.into_iter().filter(|g| literals.iter().any(|l| l.contains(g.as_str()))).collect()
-        })
-        .filter(|g: &Vec<String>| !g.is_empty())
-        .collect();
+    let shipped = shipped();
+    // One overlapping pass of every shipped guard over the literals tells
+    // which guards some literal holds, and which literals hold none.
+    let all: Vec<&String> = shipped.iter().flatten().collect();
+    let ac = aho_corasick::AhoCorasick::new(&all)
+        // Fixed strings from the shipped list.
+        .expect("shipped guard automaton");
+    let mut held = vec![false; all.len()];
     let mut own: Vec<String> = Vec::new();
     for lit in literals {
-        let covered = |g: &String| lit.contains(g.as_str());
-        if !groups.iter().flatten().any(covered) && !own.iter().any(covered) {
+        let mut covered = false;
+        for m in ac.find_overlapping_iter(lit.as_str()) {
+            held[m.pattern().as_usize()] = true;
+            covered = true;
+        }
+        if !covered && !own.iter().any(|o| lit.contains(o.as_str())) {
             own.push(lit.clone());
         }
     }
+    let mut held = held.into_iter();
+    let mut groups: Vec<Vec<String>> = shipped
+        .into_iter()
+        .map(|g| g.into_iter().filter(|_| held.next() == Some(true)).collect())
+        .filter(|g: &Vec<String>| !g.is_empty())
+        .collect();
     groups.extend(own.chunks(GROUP_MAX).map(|c| c.to_vec()));
     groups
 }
@@ -229,27 +240,24 @@ pub(crate) mod choose {
     struct Bucket {
         lo: [u16; HEAD],
         hi: [u16; HEAD],
-        len: usize,
+        /// Background places that pass this bucket's fingerprint.
+        passing: u64,
     }
 
     impl Bucket {
-        fn with(mut self, guard: &[u8]) -> Bucket {
+        /// This bucket with one more guard.
+        fn with(mut self, guard: &[u8], grams: &[([u8; HEAD], u32)]) -> Bucket {
             for (j, &b) in guard.iter().take(HEAD).enumerate() {
                 self.lo[j] |= 1 << (b & 15);
                 self.hi[j] |= 1 << (b >> 4);
             }
-            self.len += 1;
-            self
-        }
-
-        /// Background places that pass this bucket's fingerprint.
-        fn passes(&self, grams: &[([u8; HEAD], u32)]) -> u64 {
             let pass = |g: &[u8; HEAD]| {
                 (0..HEAD).all(|j| {
                     self.lo[j] >> (g[j] & 15) & 1 == 1 && self.hi[j] >> (g[j] >> 4) & 1 == 1
                 })
             };
-            grams.iter().filter(|(g, _)| pass(g)).map(|&(_, c)| c as u64).sum()
+            self.passing = grams.iter().filter(|(g, _)| pass(g)).map(|&(_, c)| c as u64).sum();
+            self
         }
     }
 
@@ -309,18 +317,16 @@ pub(crate) mod choose {
             let (gi, k) = twin.unwrap_or_else(|| {
                 let mut best = (0, 0, u64::MAX);
                 for &(gi, k) in &places {
-                    {
-                        let b = &buckets[gi][k];
-                        let added = b.with(g.as_bytes()).passes(&grams) - b.passes(&grams);
-                        if added < best.2 {
-                            best = (gi, k, added);
-                        }
+                    let b = buckets[gi][k];
+                    let added = b.with(g.as_bytes(), &grams).passing - b.passing;
+                    if added < best.2 {
+                        best = (gi, k, added);
                     }
                 }
                 (best.0, best.1)
             });
             room[gi][k] -= 1;
-            buckets[gi][k] = buckets[gi][k].with(g.as_bytes());
+            buckets[gi][k] = buckets[gi][k].with(g.as_bytes(), &grams);
             members[gi][k].push(g);
         }
         // Row by row: the pattern at index i of a group is for bucket n - 1 - i % n.

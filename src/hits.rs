@@ -91,23 +91,29 @@ impl Prefilter {
 }
 
 /// For each guard of a group, every `(literal, offset)` at which a literal
-/// holds it. Teddy reports one guard per place (the first listed); any other
+/// holds it, found in one overlapping pass of the group's guards over the
+/// literals. Teddy reports one guard per place (the first listed); any other
 /// guard of the group found at the same place is a prefix of it or has it as
 /// a prefix, so their literals are checked there too.
 fn holders(group: &[String], literals: &[String]) -> Vec<Vec<(usize, usize)>> {
+    let ac = AhoCorasick::new(group)
+        // The guards the Teddy searcher was just built from.
+        .expect("guard automaton");
+    let mut found: Vec<Vec<(usize, usize)>> = vec![Vec::new(); group.len()];
+    for (li, lit) in literals.iter().enumerate() {
+        for m in ac.find_overlapping_iter(lit.as_str()) {
+            found[m.pattern().as_usize()].push((li, m.start()));
+        }
+    }
     group
         .iter()
         .map(|g| {
-            let mut out = Vec::new();
-            for other in
-                group.iter().filter(|o| o.starts_with(g.as_str()) || g.starts_with(o.as_str()))
-            {
-                for (li, lit) in literals.iter().enumerate() {
-                    for (off, _) in lit.match_indices(other.as_str()) {
-                        out.push((li, off));
-                    }
-                }
-            }
+            let mut out: Vec<(usize, usize)> = group
+                .iter()
+                .zip(&found)
+                .filter(|(o, _)| o.starts_with(g.as_str()) || g.starts_with(o.as_str()))
+                .flat_map(|(_, at)| at.iter().copied())
+                .collect();
             out.sort_unstable();
             out.dedup();
             out
