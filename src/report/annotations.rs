@@ -18,12 +18,8 @@ impl Exporter for Annotations {
         subject: Subject<'_>,
         opts: &Options,
     ) -> Result<(), ExportError> {
-        match subject {
-            Subject::Logs { reports, .. } => {
-                Ok(w.write_all(annotations(reports, opts.job_url.as_deref()).as_bytes())?)
-            }
-            other => Err(ExportError::Unsupported { format: "annotations", subject: other.what() }),
-        }
+        let (reports, _) = subject.logs("annotations")?;
+        Ok(w.write_all(annotations(reports, opts.job_url.as_deref()).as_bytes())?)
     }
 }
 

@@ -18,10 +18,8 @@ impl Exporter for Dotenv {
         subject: Subject<'_>,
         _: &Options,
     ) -> Result<(), ExportError> {
-        match subject {
-            Subject::Logs { reports, .. } => Ok(w.write_all(dotenv(reports).as_bytes())?),
-            other => Err(ExportError::Unsupported { format: "dotenv", subject: other.what() }),
-        }
+        let (reports, _) = subject.logs("dotenv")?;
+        Ok(w.write_all(dotenv(reports).as_bytes())?)
     }
 }
 

@@ -26,7 +26,19 @@ pub enum Subject<'a> {
     Merged(&'a serde_json::Value),
 }
 
-impl Subject<'_> {
+impl<'a> Subject<'a> {
+    /// The log reports and their summary, for a format that writes nothing
+    /// else: any other subject is [`ExportError::Unsupported`] by `format`.
+    pub fn logs(
+        self,
+        format: &'static str,
+    ) -> Result<(&'a [FileReport], &'a Summary), ExportError> {
+        match self {
+            Subject::Logs { reports, summary } => Ok((reports, summary)),
+            other => Err(ExportError::Unsupported { format, subject: other.what() }),
+        }
+    }
+
     /// What the subject is, for "cannot be written as" errors.
     pub fn what(&self) -> &'static str {
         match self {

@@ -18,10 +18,8 @@ impl Exporter for Github {
         subject: Subject<'_>,
         _: &Options,
     ) -> Result<(), ExportError> {
-        match subject {
-            Subject::Logs { reports, .. } => Ok(print_github(w, reports)?),
-            other => Err(ExportError::Unsupported { format: "github", subject: other.what() }),
-        }
+        let (reports, _) = subject.logs("github")?;
+        Ok(print_github(w, reports)?)
     }
 }
 

@@ -16,9 +16,7 @@ impl Exporter for GitlabSection {
         subject: Subject<'_>,
         opts: &Options,
     ) -> Result<(), ExportError> {
-        let Subject::Logs { reports, summary } = subject else {
-            return Err(ExportError::Unsupported { format: "gitlab", subject: subject.what() });
-        };
+        let (reports, summary) = subject.logs("gitlab")?;
         let mut body = Vec::new();
         let human = HumanOptions { color: opts.color, headers: reports.len() > 1 };
         for r in reports {

@@ -20,9 +20,7 @@ impl Exporter for Jsonl {
         subject: Subject<'_>,
         opts: &Options,
     ) -> Result<(), ExportError> {
-        let Subject::Logs { reports, summary } = subject else {
-            return Err(ExportError::Unsupported { format: "jsonl", subject: subject.what() });
-        };
+        let (reports, summary) = subject.logs("jsonl")?;
         // `--summary`: the closing summary event alone.
         for r in reports.iter().filter(|_| !opts.summary_only) {
             JsonLines::file(w, r)?;

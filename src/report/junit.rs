@@ -17,10 +17,8 @@ impl Exporter for Junit {
         subject: Subject<'_>,
         _: &Options,
     ) -> Result<(), ExportError> {
-        match subject {
-            Subject::Logs { reports, .. } => Ok(w.write_all(junit(reports).as_bytes())?),
-            other => Err(ExportError::Unsupported { format: "junit", subject: other.what() }),
-        }
+        let (reports, _) = subject.logs("junit")?;
+        Ok(w.write_all(junit(reports).as_bytes())?)
     }
 }
 
