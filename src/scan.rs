@@ -369,8 +369,6 @@ struct LineScan<'s> {
     found: Vec<Target>,
     /// Try every pattern on every line (the naive reference scan).
     naive: bool,
-    /// The scanner's confirming automaton, looked up once per region.
-    confirm: &'s AhoCorasick,
     /// Decoded text of the line being scanned.
     scratch: Vec<u8>,
     /// The last line counted as a service log line.
@@ -405,7 +403,6 @@ impl<'s> LineScan<'s> {
             events: Vec::new(),
             found: Vec::new(),
             naive: false,
-            confirm: &sc.nfa,
             scratch: Vec::new(),
             last_service_line: None,
             counted: Vec::new(),
@@ -512,7 +509,7 @@ impl LineScan<'_> {
         self.found.clear();
         self.confirmed.clear();
         if search {
-            for m in self.confirm.find_overlapping_iter(text) {
+            for m in self.sc.nfa.find_overlapping_iter(text) {
                 self.found.extend_from_slice(&self.sc.targets[m.pattern().as_usize()]);
             }
         }
